@@ -1,0 +1,39 @@
+// The application: every request enters here.
+//
+// Contract:
+// 1. One App per module instance, made once from the environment; `handle` may run for many
+//    requests at once (each with its own Host), so App holds no per-request state.
+// 2. Order for every request: parse the URL, guard Host and Origin (403), route. MCP routes then
+//    pass the one authentication gate (`authenticate`) before their handler.
+// 3. `handle` always produces a response; nothing a client sends can abort.
+#pragma once
+
+#include "app/config.hpp"
+#include "app/request_context.hpp"
+#include "app/sessions.hpp"
+#include "async/task.hpp"
+#include "host/host.hpp"
+#include "http/message.hpp"
+#include "mcp/server.hpp"
+#include "tools/registry.hpp"
+
+namespace app {
+
+class App {
+ public:
+  explicit App(Config config);
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  async::Task<http::Response> handle(const http::Request& request, const RequestContext& ctx, host::Host& host);
+
+  const Config& config() const { return config_; }
+
+ private:
+  Config config_;
+  tools::ToolRegistry tools_;
+  mcp::Server server_;
+  SessionKeyCache session_keys_;
+};
+
+}  // namespace app

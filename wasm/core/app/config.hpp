@@ -1,0 +1,29 @@
+// Configuration: the worker's vars and secrets, read once per instance.
+//
+// Contract:
+// 1. Built from the environment's string entries (vars and secrets, as wrangler binds them).
+// 2. Missing secrets are not defaults: `cookie_encryption_key` empty means every route that needs
+//    it fails closed with 500 and says which secret is missing (never which value).
+// 3. `public_origin` is the origin of PUBLIC_URL when that var is set; it pins the host.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace app {
+
+struct Config {
+  std::string public_origin;                 // "https://mcp.example.com", or empty
+  std::vector<std::string> allowed_origins;  // ALLOWED_ORIGINS, comma-separated, exact origins
+  std::string cookie_encryption_key;         // COOKIE_ENCRYPTION_KEY (secret)
+  bool local_development = false;            // LOCAL_DEVELOPMENT="true": only the dev config sets it
+};
+
+using EnvEntries = std::vector<std::pair<std::string, std::string>>;
+
+Config config_from_env(const EnvEntries& env);
+
+}  // namespace app

@@ -1,0 +1,34 @@
+// Streamable HTTP at /mcp (MCP 2025-06-18 and 2025-11-25 basic/transports §streamable HTTP),
+// answering POSTs with application/json (no server-initiated streams).
+//
+// Contract:
+// 1. POST: 413 body over the limit; 415 Content-Type not application/json; 406 an Accept that
+//    excludes JSON; 400 an unsupported MCP-Protocol-Version, unparsable JSON (-32700), an empty
+//    or oversized batch, a batch under a version without batches, initialize inside a batch, a
+//    missing Mcp-Session-Id on anything but initialize, a version header that contradicts the
+//    session; 404 an unknown, forged, expired or ended session. Otherwise 200 with the response(s),
+//    or 202 with no body when only notifications and responses were posted.
+// 2. initialize (alone) opens a session: the reply carries Mcp-Session-Id.
+// 3. DELETE ends the session (204); GET and others -> 405 with Allow.
+// 4. Error bodies are JSON-RPC errors with id null.
+#pragma once
+
+#include "app/principal.hpp"
+#include "app/request_context.hpp"
+#include "app/sessions.hpp"
+#include "async/task.hpp"
+#include "host/host.hpp"
+#include "http/message.hpp"
+#include "mcp/server.hpp"
+
+namespace app {
+
+struct McpRouteDeps {
+  const mcp::Server& server;
+  Sessions sessions;
+};
+
+async::Task<http::Response> handle_mcp(const http::Request& request, const Principal& who, McpRouteDeps deps,
+                                       host::Host& host, const RequestContext& ctx);
+
+}  // namespace app

@@ -1,0 +1,27 @@
+#include "app/responses.hpp"
+
+#include "jsonrpc/message.hpp"
+
+namespace app {
+
+http::Response json_response(std::uint16_t status, const json::Json& body) {
+  http::Response r;
+  r.status = status;
+  r.set("content-type", "application/json");
+  r.body = json::dump(body);
+  return r;
+}
+
+http::Response jsonrpc_http_error(std::uint16_t status, int code, std::string message) {
+  return json_response(status, jsonrpc::error(json::Json(), code, std::move(message)));
+}
+
+http::Response text_response(std::uint16_t status, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.set("content-type", "text/plain; charset=utf-8");
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace app

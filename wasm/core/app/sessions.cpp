@@ -1,0 +1,86 @@
+#include "app/sessions.hpp"
+
+#include <algorithm>
+
+#include "app/limits.hpp"
+#include "app/responses.hpp"
+#include "base/bytes.hpp"
+#include "jsonrpc/message.hpp"
+
+namespace app {
+
+namespace {
+
+http::Response unavailable() {
+  return jsonrpc_http_error(503, jsonrpc::internal_error, "Service temporarily unavailable: storage did not answer");
+}
+http::Response not_found() {
+  return jsonrpc_http_error(404, jsonrpc::invalid_request, "Session not found: initialize a new session");
+}
+
+}  // namespace
+
+async::Task<base::Result<std::string, http::Response>> Sessions::mac_key(host::Host& host) {
+  if (!cache_.mac_key.empty()) co_return cache_.mac_key;
+  if (config_.cookie_encryption_key.empty())
+    co_return base::Err{jsonrpc_http_error(500, jsonrpc::internal_error,
+                                           "Server misconfigured: the COOKIE_ENCRYPTION_KEY secret is not set")};
+  host::OpResult r = co_await host.perform_one(
+      host::op_hmac_sha256(config_.cookie_encryption_key, std::string(mcp::session_key_label)));
+  if (!r.ok() || r.bytes.size() != 32) co_return base::Err{unavailable()};
+  cache_.mac_key = r.bytes;
+  co_return std::move(r.bytes);
+}
+
+async::Task<base::Result<std::string, http::Response>> Sessions::issue(host::Host& host, const RequestContext& ctx,
+                                                                      const Principal& who,
+                                                                      std::string protocol_version) {
+  auto key = co_await mac_key(host);
+  if (!key) co_return base::Err{key.error()};
+  host::OpResult nonce = co_await host.perform_one(host::op_random(mcp::session_nonce_bytes));
+  if (!nonce.ok() || nonce.bytes.size() != mcp::session_nonce_bytes) co_return base::Err{unavailable()};
+
+  mcp::SessionClaims claims{std::move(protocol_version), ctx.now_ms / 1000, std::move(nonce.bytes), who.user,
+                            who.client};
+  std::string signed_bytes = mcp::serialize_claims(claims);
+  host::OpResult mac = co_await host.perform_one(host::op_hmac_sha256(*key, signed_bytes));
+  if (!mac.ok() || mac.bytes.size() != 32) co_return base::Err{unavailable()};
+  co_return mcp::encode_session_id(signed_bytes, mac.bytes);
+}
+
+async::Task<base::Result<mcp::SessionClaims, http::Response>> Sessions::verify(host::Host& host,
+                                                                              const RequestContext& ctx,
+                                                                              const Principal& who,
+                                                                              const std::string& id) {
+  auto decoded = mcp::decode_session_id(id);
+  if (!decoded) co_return base::Err{not_found()};
+  auto key = co_await mac_key(host);
+  if (!key) co_return base::Err{key.error()};
+
+  std::vector<host::Operation> ops;
+  ops.push_back(host::op_hmac_sha256(*key, decoded->signed_bytes));
+  ops.push_back(host::op_kv_get(mcp::session_tombstone_key(decoded->claims)));
+  std::vector<host::OpResult> r = co_await host.perform(std::move(ops));
+
+  if (!r[0].ok()) co_return base::Err{unavailable()};
+  if (!base::constant_time_equal(r[0].bytes, decoded->mac)) co_return base::Err{not_found()};
+  const std::int64_t now_s = ctx.now_ms / 1000;
+  const auto& c = decoded->claims;
+  if (c.issued_at > now_s + 300 || now_s - c.issued_at > session_max_age_seconds) co_return base::Err{not_found()};
+  if (c.user != who.user || c.client != who.client) co_return base::Err{not_found()};
+  if (r[1].status == host::OpStatus::failed) co_return base::Err{unavailable()};
+  if (r[1].status == host::OpStatus::ok) co_return base::Err{not_found()};  // ended by DELETE
+  co_return std::move(decoded->claims);
+}
+
+async::Task<std::optional<http::Response>> Sessions::end(host::Host& host, const RequestContext& ctx,
+                                                         const mcp::SessionClaims& claims) {
+  const std::int64_t age = ctx.now_ms / 1000 - claims.issued_at;
+  const std::int64_t ttl = std::max(kv_min_ttl_seconds, session_max_age_seconds - std::max<std::int64_t>(age, 0) + 1);
+  host::OpResult r = co_await host.perform_one(
+      host::op_kv_put(mcp::session_tombstone_key(claims), std::to_string(ctx.now_ms), static_cast<std::uint64_t>(ttl)));
+  if (!r.ok()) co_return unavailable();
+  co_return std::nullopt;
+}
+
+}  // namespace app

@@ -1,0 +1,17 @@
+// Byte helpers: base64url (RFC 4648 §5, no padding), hex, constant-time comparison.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace base {
+
+std::string base64url_encode(std::string_view bytes);
+// Refuses padding, whitespace and characters outside the URL-safe alphabet.
+std::optional<std::string> base64url_decode(std::string_view text);
+std::string hex_encode(std::string_view bytes);
+// Time depends only on the lengths, never on where the bytes differ.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace base

@@ -1,0 +1,42 @@
+// Untrusted JSON in, JSON out, under -fno-exceptions -DJSON_NOEXCEPTION.
+//
+// Contract:
+// 1. `parse` never aborts: nesting deeper than `max_depth` is refused before nlohmann sees the
+//    text, and nlohmann is called in its non-throwing mode (`parse(…, nullptr, false)`), which
+//    refuses invalid UTF-8 inside strings.
+// 2. `dump` never aborts: invalid UTF-8 in a string is replaced (U+FFFD), since the plain dump()
+//    would throw (= abort here).
+// 3. Readers (`get_string`, `get_object`…) return nullptr on a missing key or a wrong type; the
+//    core never uses .at(), get<T>() or value() on untrusted data.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace json {
+
+using Json = nlohmann::json;
+
+inline constexpr std::size_t default_max_depth = 64;
+
+enum class ParseError { syntax, too_deep };
+
+struct ParseResult {
+  std::optional<Json> value;
+  ParseError error = ParseError::syntax;
+};
+
+// JSON text (RFC 8259) -> value, or why not.
+ParseResult parse(std::string_view text, std::size_t max_depth = default_max_depth);
+
+std::string dump(const Json& value);
+
+const Json* find(const Json& object, std::string_view key);
+const std::string* get_string(const Json& object, std::string_view key);
+const Json* get_object(const Json& object, std::string_view key);
+
+}  // namespace json

@@ -1,0 +1,49 @@
+// The MCP server: one JSON-RPC message in, at most one response out.
+//
+// Contract:
+// 1. Methods: initialize, ping, tools/list, tools/call, notifications/* (MCP 2025-06-18 basic,
+//    server/tools). Anything else -> -32601.
+// 2. Notifications and client responses never produce a response.
+// 3. tools/call: unknown tool -> -32602; arguments failing the input schema -> a tool result with
+//    isError: true naming what is wrong; a tool that ran and failed -> its own isError result.
+// 4. The transport decides sessions, batching and status codes; this file knows none of them.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "async/task.hpp"
+#include "host/host.hpp"
+#include "json/json.hpp"
+#include "jsonrpc/message.hpp"
+#include "tools/registry.hpp"
+
+namespace mcp {
+
+using json::Json;
+
+struct ServerInfo {
+  std::string name = "remote-mcp-github-oauth-cpp";
+  std::string version = "0.1.0";
+  std::string instructions;
+};
+
+class Server {
+ public:
+  Server(ServerInfo info, const tools::ToolRegistry& tools) : info_(std::move(info)), tools_(tools) {}
+
+  // The negotiated version an initialize request asks for (for the transport's session), or
+  // nullopt when the message is not a well-formed initialize request.
+  static std::optional<std::string> requested_version(const jsonrpc::Message& m);
+
+  async::Task<std::optional<Json>> handle(const jsonrpc::Message& message, host::Host& host) const;
+
+ private:
+  Json initialize_result(const jsonrpc::Message& m) const;
+  async::Task<Json> call_tool(const jsonrpc::Message& m, host::Host& host) const;
+
+  ServerInfo info_;
+  const tools::ToolRegistry& tools_;
+};
+
+}  // namespace mcp

@@ -1,0 +1,47 @@
+// Mcp-Session-Id values (MCP 2025-06-18 basic/transports §session management).
+//
+// Contract:
+// 1. An id is visible ASCII: "s1." + base64url(claims) + "." + base64url(HMAC-SHA256(key, claims)).
+//    Any isolate holding COOKIE_ENCRYPTION_KEY verifies it without storage.
+// 2. The claims are canonical and length-prefixed ("<len>:<bytes>" per field): protocol version,
+//    issue time (Unix seconds), 16 random bytes, and the principal (user, client; empty until
+//    sign-in exists). Two different claim sets never serialise alike.
+// 3. The MAC key is HMAC-SHA256(COOKIE_ENCRYPTION_KEY, "mcp-session-id/v1"): derived, never the
+//    raw secret, so a MAC made for another purpose cannot be replayed as a session id.
+// 4. `decode` only splits and parses; `expected_mac` says what the MAC must be; the caller
+//    compares in constant time and checks the age and the tombstone.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mcp {
+
+inline constexpr std::string_view session_key_label = "mcp-session-id/v1";
+inline constexpr std::size_t session_nonce_bytes = 16;
+// Longest id we read; longer header values are refused before decoding.
+inline constexpr std::size_t max_session_id_length = 512;
+
+struct SessionClaims {
+  std::string protocol_version;
+  std::int64_t issued_at = 0;  // Unix seconds
+  std::string nonce;           // random bytes
+  std::string user;            // empty until sign-in exists
+  std::string client;
+};
+
+struct DecodedSessionId {
+  SessionClaims claims;
+  std::string signed_bytes;  // the canonical claims the MAC covers
+  std::string mac;
+};
+
+std::string serialize_claims(const SessionClaims& claims);
+std::string encode_session_id(const std::string& signed_bytes, const std::string& mac);
+std::optional<DecodedSessionId> decode_session_id(std::string_view id);
+// The KV key that marks an ended session (DELETE); see docs/storage-schema.md.
+std::string session_tombstone_key(const SessionClaims& claims);
+
+}  // namespace mcp

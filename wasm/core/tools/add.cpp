@@ -1,0 +1,51 @@
+// Tool `add`: the template's first tool (remote-mcp-github-oauth, src/index.ts).
+#include "tools/add.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace tools {
+
+namespace {
+
+// The text JavaScript's String(number) gives for the values `add` can produce: integers without
+// a fractional part, everything else in the shortest round-trip form.
+std::string js_number_text(double d) {
+  if (d == 0) return "0";  // also -0, as String(-0) === "0"
+  if (std::fabs(d) < 1e21 && std::floor(d) == d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", d);
+    return buf;
+  }
+  return json::dump(Json(d));
+}
+
+async::Task<ToolResult> add(CallContext& ctx) {
+  const double a = ctx.arguments["a"].get<double>();
+  const double b = ctx.arguments["b"].get<double>();
+  const double sum = a + b;
+  if (!std::isfinite(sum)) co_return ToolResult::error("The sum of a and b is too large to represent");
+  co_return ToolResult::text(js_number_text(sum));
+}
+
+}  // namespace
+
+Tool make_add_tool() {
+  Tool t;
+  t.name = "add";
+  t.title = "Add";
+  t.description = "Add two numbers the way only MCP can";
+  t.input_schema = Json{{"type", "object"},
+                        {"properties", Json{{"a", Json{{"type", "number"}}}, {"b", Json{{"type", "number"}}}}},
+                        {"required", Json::array({"a", "b"})},
+                        {"additionalProperties", false}};
+  t.annotations = Json{{"title", "Add"},
+                       {"readOnlyHint", true},
+                       {"destructiveHint", false},
+                       {"idempotentHint", true},
+                       {"openWorldHint", false}};
+  t.handler = &add;
+  return t;
+}
+
+}  // namespace tools

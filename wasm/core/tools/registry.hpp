@@ -1,0 +1,67 @@
+// Tools: what an MCP client can call, and the one place they are registered.
+//
+// Contract:
+// 1. A tool is a value: name, description, JSON Schema for its input, annotations, and a coroutine
+//    handler. No static registration: `register_tools` (register_tools.cpp) lists every tool.
+// 2. The dispatcher validates `arguments` against `input_schema` before the handler runs, so a
+//    handler may read its arguments with the unchecked accessors of nlohmann.
+// 3. A handler reports failure as `ToolResult::error(...)` (isError: true, MCP 2025-06-18
+//    server/tools §error handling), never as a JSON-RPC error.
+// 4. Adding a tool: one new file defining `Tool make_<name>_tool()`, one line in
+//    register_tools.cpp (docs/architecture.md, "Adding a tool").
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "async/task.hpp"
+#include "host/host.hpp"
+#include "json/json.hpp"
+
+namespace tools {
+
+using json::Json;
+
+struct ToolResult {
+  Json content = Json::array();
+  bool is_error = false;
+
+  static ToolResult text(std::string text);
+  static ToolResult error(std::string text);
+  Json to_json() const;
+};
+
+// What a handler may use while it runs.
+struct CallContext {
+  host::Host& host;
+  const Json& arguments;  // validated against the tool's input_schema
+};
+
+using Handler = async::Task<ToolResult> (*)(CallContext&);
+
+struct Tool {
+  std::string name;
+  std::string title;
+  std::string description;
+  Json input_schema;
+  Json annotations;
+  Handler handler = nullptr;
+};
+
+class ToolRegistry {
+ public:
+  void add(Tool tool);
+  const Tool* find(std::string_view name) const;
+  const std::vector<Tool>& all() const { return tools_; }
+  // The `tools/list` result, built once (MCP 2025-06-18 server/tools §listing).
+  const Json& list_result() const { return list_result_; }
+
+ private:
+  std::vector<Tool> tools_;
+  Json list_result_ = Json{{"tools", Json::array()}};
+};
+
+void register_tools(ToolRegistry& registry);
+
+}  // namespace tools

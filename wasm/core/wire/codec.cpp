@@ -1,0 +1,171 @@
+#include "wire/codec.hpp"
+
+namespace wire {
+
+namespace {
+// Caps that stop a corrupt count from reserving absurd memory before the reads fail.
+constexpr std::uint32_t kMaxHeaders = 1024;
+constexpr std::uint32_t kMaxEnv = 1024;
+}  // namespace
+
+void Writer::u16(std::uint16_t v) {
+  for (int i = 0; i < 2; ++i) u8(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+void Writer::u32(std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) u8(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+void Writer::u64(std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) u8(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+void Writer::bytes(std::string_view s) {
+  u32(static_cast<std::uint32_t>(s.size()));
+  out_.append(s);
+}
+
+bool Reader::take(std::size_t n, std::string_view& out) {
+  if (n > in_.size()) {
+    in_ = {};
+    return false;
+  }
+  out = in_.substr(0, n);
+  in_.remove_prefix(n);
+  return true;
+}
+
+namespace {
+template <class T>
+bool read_le(std::string_view raw, T& v) {
+  v = 0;
+  for (std::size_t i = 0; i < sizeof(T); ++i) v |= static_cast<T>(static_cast<std::uint8_t>(raw[i])) << (8 * i);
+  return true;
+}
+}  // namespace
+
+bool Reader::u8(std::uint8_t& v) {
+  std::string_view raw;
+  return take(1, raw) && read_le(raw, v);
+}
+bool Reader::u16(std::uint16_t& v) {
+  std::string_view raw;
+  return take(2, raw) && read_le(raw, v);
+}
+bool Reader::u32(std::uint32_t& v) {
+  std::string_view raw;
+  return take(4, raw) && read_le(raw, v);
+}
+bool Reader::u64(std::uint64_t& v) {
+  std::string_view raw;
+  return take(8, raw) && read_le(raw, v);
+}
+bool Reader::bytes(std::string& s) {
+  std::uint32_t n = 0;
+  std::string_view raw;
+  if (!u32(n) || !take(n, raw)) return false;
+  s.assign(raw);
+  return true;
+}
+
+std::optional<DecodedRequest> decode_request(std::string_view in) {
+  Reader r(in);
+  DecodedRequest d;
+  std::uint64_t now = 0;
+  std::uint32_t count = 0;
+  std::uint8_t too_large = 0;
+  if (!r.u64(now) || !r.bytes(d.request.method) || !r.bytes(d.request.url) || !r.u32(count) || count > kMaxHeaders)
+    return std::nullopt;
+  d.request.headers.resize(count);
+  for (auto& h : d.request.headers)
+    if (!r.bytes(h.first) || !r.bytes(h.second)) return std::nullopt;
+  if (!r.u8(too_large) || too_large > 1 || !r.bytes(d.request.body) || !r.at_end()) return std::nullopt;
+  d.request.body_too_large = too_large == 1;
+  d.context.now_ms = static_cast<std::int64_t>(now);
+  return d;
+}
+
+std::optional<app::EnvEntries> decode_env(std::string_view in) {
+  Reader r(in);
+  std::uint32_t count = 0;
+  if (!r.u32(count) || count > kMaxEnv) return std::nullopt;
+  app::EnvEntries env(count);
+  for (auto& e : env)
+    if (!r.bytes(e.first) || !r.bytes(e.second)) return std::nullopt;
+  if (!r.at_end()) return std::nullopt;
+  return env;
+}
+
+std::optional<std::vector<host::OpResult>> decode_results(std::string_view in, std::size_t expected) {
+  Reader r(in);
+  std::uint32_t count = 0;
+  if (!r.u32(count) || count != expected) return std::nullopt;
+  std::vector<host::OpResult> results(count);
+  for (auto& res : results) {
+    std::uint8_t status = 0;
+    if (!r.u8(status) || status > 2 || !r.bytes(res.bytes)) return std::nullopt;
+    res.status = static_cast<host::OpStatus>(status);
+  }
+  if (!r.at_end()) return std::nullopt;
+  return results;
+}
+
+std::string encode_parked(const std::vector<host::Operation>& ops) {
+  Writer w;
+  w.u8(0);
+  w.u32(static_cast<std::uint32_t>(ops.size()));
+  for (const auto& op : ops) {
+    w.u8(static_cast<std::uint8_t>(op.kind));
+    w.bytes(op.key);
+    w.bytes(op.data);
+    w.u64(op.n);
+  }
+  return std::move(w.buffer());
+}
+
+std::string encode_response(const http::Response& response) {
+  Writer w;
+  w.u8(1);
+  w.u16(response.status);
+  w.u32(static_cast<std::uint32_t>(response.headers.size()));
+  for (const auto& [name, value] : response.headers) {
+    w.bytes(name);
+    w.bytes(value);
+  }
+  w.bytes(response.body);
+  return std::move(w.buffer());
+}
+
+std::string encode_request(const http::Request& request, const app::RequestContext& ctx) {
+  Writer w;
+  w.u64(static_cast<std::uint64_t>(ctx.now_ms));
+  w.bytes(request.method);
+  w.bytes(request.url);
+  w.u32(static_cast<std::uint32_t>(request.headers.size()));
+  for (const auto& [name, value] : request.headers) {
+    w.bytes(name);
+    w.bytes(value);
+  }
+  w.u8(request.body_too_large ? 1 : 0);
+  w.bytes(request.body);
+  return std::move(w.buffer());
+}
+
+std::string encode_env(const app::EnvEntries& env) {
+  Writer w;
+  w.u32(static_cast<std::uint32_t>(env.size()));
+  for (const auto& [name, value] : env) {
+    w.bytes(name);
+    w.bytes(value);
+  }
+  return std::move(w.buffer());
+}
+
+std::string encode_results(const std::vector<host::OpResult>& results) {
+  Writer w;
+  w.u32(static_cast<std::uint32_t>(results.size()));
+  for (const auto& r : results) {
+    w.u8(static_cast<std::uint8_t>(r.status));
+    w.bytes(r.bytes);
+  }
+  return std::move(w.buffer());
+}
+
+}  // namespace wire

@@ -1,0 +1,43 @@
+// One lazily created module instance per isolate (DESIGN.md Rule 2, instance lifecycle).
+// A trap kills the instance: `discard(generation)` drops it, runs of that generation fail cleanly,
+// and the next request gets a fresh instance.
+import wasmModule from "./generated/core.wasm";
+import createCore from "./generated/core.mjs";
+import { encodeEnv } from "./http_codec.js";
+
+let current = null; // { generation, promise }
+let generation = 0;
+
+function instantiate(env) {
+  const gen = ++generation;
+  const promise = createCore({
+    locateFile: (p) => p,
+    instantiateWasm(imports, done) {
+      WebAssembly.instantiate(wasmModule, imports).then((instance) => done(instance, wasmModule));
+      return {};
+    },
+  }).then((core) => {
+    const config = encodeEnv(env);
+    const ptr = core._mcp_alloc(config.size);
+    config.copyTo(core.HEAPU8.subarray(ptr, ptr + config.size));
+    const failed = core._mcp_configure(ptr, config.size);
+    core._mcp_free(ptr);
+    if (failed) throw new Error("the module refused its configuration");
+    return { core, generation: gen, maxBodyBytes: core._mcp_max_body_bytes() };
+  });
+  current = { generation: gen, promise };
+  promise.catch(() => discard(gen));
+  return promise;
+}
+
+export function getInstance(env) {
+  return current ? current.promise : instantiate(env);
+}
+
+export function discard(gen) {
+  if (current && current.generation === gen) current = null;
+}
+
+export function isCurrent(gen) {
+  return current !== null && current.generation === gen;
+}

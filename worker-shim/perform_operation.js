@@ -1,0 +1,48 @@
+// Performs one operation the core parked (wasm/core/host/operation.hpp), with the platform's own
+// KV and WebCrypto. Answers { status: 0 ok | 1 not found | 2 failed, bytes }.
+import { keyText } from "./http_codec.js";
+
+const OK = 0, NOT_FOUND = 1, FAILED = 2;
+const EMPTY = new Uint8Array(0);
+const utf8 = new TextEncoder();
+
+const hmacKeys = new Map(); // imported CryptoKeys by key bytes: importKey is costly per request
+
+async function hmacKey(bytes) {
+  const id = String.fromCharCode.apply(null, bytes); // one char per byte: distinct keys stay distinct
+  let key = hmacKeys.get(id);
+  if (!key) {
+    key = await crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    if (hmacKeys.size >= 32) hmacKeys.clear();
+    hmacKeys.set(id, key);
+  }
+  return key;
+}
+
+const kinds = {
+  1: async (op) => crypto.getRandomValues(new Uint8Array(op.n)),
+  2: async (op) => new Uint8Array(await crypto.subtle.digest("SHA-256", op.data)),
+  3: async (op) => new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(op.key), op.data)),
+  4: async (op, env) => {
+    const value = await env.OAUTH_KV.get(keyText(op.key), "arrayBuffer");
+    return value === null ? null : new Uint8Array(value);
+  },
+  5: async (op, env) => {
+    const options = op.n > 0 ? { expirationTtl: op.n } : undefined;
+    await env.OAUTH_KV.put(keyText(op.key), op.data, options);
+    return EMPTY;
+  },
+  6: async (op, env) => { await env.OAUTH_KV.delete(keyText(op.key)); return EMPTY; },
+};
+
+export async function performOperation(op, env) {
+  const perform = kinds[op.kind];
+  if (!perform) return { status: FAILED, bytes: utf8.encode(`unknown operation ${op.kind}`) };
+  try {
+    const bytes = await perform(op, env);
+    return bytes === null ? { status: NOT_FOUND, bytes: EMPTY } : { status: OK, bytes };
+  } catch (e) {
+    // The reason goes to the core, never the operation's key or data.
+    return { status: FAILED, bytes: utf8.encode(String(e && e.name ? e.name : "Error")) };
+  }
+}
