@@ -1,5 +1,8 @@
 #include "json/json.hpp"
 
+#include <cmath>
+#include <cstdio>
+
 namespace json {
 
 namespace {
@@ -43,6 +46,16 @@ ParseResult parse(std::string_view text, std::size_t max_depth) {
 
 std::string dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string number_text(double d) {
+  if (d == 0) return "0";  // also -0, as String(-0) === "0"
+  if (std::fabs(d) < 1e21 && std::floor(d) == d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", d);
+    return buf;
+  }
+  return dump(Json(d));
 }
 
 const Json* find(const Json& object, std::string_view key) {

@@ -35,6 +35,10 @@ ParseResult parse(std::string_view text, std::size_t max_depth = default_max_dep
 
 std::string dump(const Json& value);
 
+// The text JavaScript's String(number) gives: integers without a fractional part ("4", not "4.0"),
+// everything else in the shortest round-trip form.
+std::string number_text(double d);
+
 const Json* find(const Json& object, std::string_view key);
 const std::string* get_string(const Json& object, std::string_view key);
 const Json* get_object(const Json& object, std::string_view key);

@@ -2,30 +2,17 @@
 #include "tools/add.hpp"
 
 #include <cmath>
-#include <cstdio>
 
 namespace tools {
 
 namespace {
-
-// The text JavaScript's String(number) gives for the values `add` can produce: integers without
-// a fractional part, everything else in the shortest round-trip form.
-std::string js_number_text(double d) {
-  if (d == 0) return "0";  // also -0, as String(-0) === "0"
-  if (std::fabs(d) < 1e21 && std::floor(d) == d) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f", d);
-    return buf;
-  }
-  return json::dump(Json(d));
-}
 
 async::Task<ToolResult> add(CallContext& ctx) {
   const double a = ctx.arguments["a"].get<double>();
   const double b = ctx.arguments["b"].get<double>();
   const double sum = a + b;
   if (!std::isfinite(sum)) co_return ToolResult::error("The sum of a and b is too large to represent");
-  co_return ToolResult::text(js_number_text(sum));
+  co_return ToolResult::text(json::number_text(sum));
 }
 
 }  // namespace

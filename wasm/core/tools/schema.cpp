@@ -36,7 +36,18 @@ bool has_type(const Json& v, const std::string& type) {
   return false;
 }
 
-std::string number_text(double d) { return json::dump(Json(d)); }
+// JSON Schema counts string length in characters (code points), not bytes.
+std::size_t code_points(const std::string& s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+std::optional<std::size_t> count_keyword(const Json& schema, std::string_view name) {
+  const Json* v = json::find(schema, name);
+  if (!v || !v->is_number_integer() || v->get<std::int64_t>() < 0) return std::nullopt;
+  return static_cast<std::size_t>(v->get<std::int64_t>());
+}
 
 std::optional<std::string> check(const Json& schema, const Json& value, const std::string& path) {
   if (const std::string* type = json::get_string(schema, "type")) {
@@ -48,16 +59,16 @@ std::optional<std::string> check(const Json& schema, const Json& value, const st
   if (value.is_number()) {
     const double d = value.get<double>();
     if (const Json* min = json::find(schema, "minimum"); min && min->is_number() && d < min->get<double>())
-      return at(path) + ": must be at least " + number_text(min->get<double>());
+      return at(path) + ": must be at least " + json::number_text(min->get<double>());
     if (const Json* max = json::find(schema, "maximum"); max && max->is_number() && d > max->get<double>())
-      return at(path) + ": must be at most " + number_text(max->get<double>());
+      return at(path) + ": must be at most " + json::number_text(max->get<double>());
   }
   if (value.is_string()) {
-    const auto& s = value.get_ref<const std::string&>();
-    if (const Json* min = json::find(schema, "minLength"); min && min->is_number_unsigned() && s.size() < min->get<std::size_t>())
-      return at(path) + ": must not be shorter than " + std::to_string(min->get<std::size_t>()) + " characters";
-    if (const Json* max = json::find(schema, "maxLength"); max && max->is_number_unsigned() && s.size() > max->get<std::size_t>())
-      return at(path) + ": must not be longer than " + std::to_string(max->get<std::size_t>()) + " characters";
+    const std::size_t length = code_points(value.get_ref<const std::string&>());
+    if (auto min = count_keyword(schema, "minLength"); min && length < *min)
+      return at(path) + ": must not be shorter than " + std::to_string(*min) + " characters";
+    if (auto max = count_keyword(schema, "maxLength"); max && length > *max)
+      return at(path) + ": must not be longer than " + std::to_string(*max) + " characters";
   }
   if (value.is_object()) {
     const Json* properties = json::get_object(schema, "properties");

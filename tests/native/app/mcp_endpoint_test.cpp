@@ -1,0 +1,279 @@
+#include "app/mcp_endpoint.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "app/app.hpp"
+#include "app/limits.hpp"
+#include "support/fake_host.hpp"
+#include "support/requests.hpp"
+
+using fake::body_json;
+using fake::call_body;
+using fake::header;
+using fake::initialize_body;
+using fake::mcp_post;
+using json::Json;
+
+namespace {
+
+app::Config test_config() {
+  app::Config c;
+  c.cookie_encryption_key = "test-cookie-encryption-key";
+  c.local_development = true;
+  return c;
+}
+
+struct Fixture {
+  app::App app{test_config()};
+  fake::FakeHost host;
+
+  std::string open_session(const std::string& version = "2025-06-18") {
+    auto r = host.run(app, mcp_post(initialize_body(version)));
+    REQUIRE(r.status == 200);
+    const std::string* id = header(r, "mcp-session-id");
+    REQUIRE(id != nullptr);
+    return *id;
+  }
+  http::Response post(const std::string& session, std::string body, std::vector<http::Header> extra = {}) {
+    extra.push_back({"mcp-session-id", session});
+    return host.run(app, mcp_post(std::move(body), std::move(extra)));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("initialize opens a session and negotiates the version", "[app][mcp][session]") {
+  Fixture f;
+  for (const char* v : {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"}) {
+    auto r = f.host.run(f.app, mcp_post(initialize_body(v)));
+    REQUIRE(r.status == 200);
+    REQUIRE(body_json(r)["result"]["protocolVersion"] == v);
+    REQUIRE(body_json(r)["result"]["serverInfo"]["name"] == "remote-mcp-github-oauth-cpp");
+    REQUIRE(body_json(r)["result"]["capabilities"]["tools"].is_object());
+    const std::string* id = header(r, "mcp-session-id");
+    REQUIRE(id);
+    for (char c : *id) REQUIRE((c > 0x20 && c < 0x7f));
+  }
+  auto r = f.host.run(f.app, mcp_post(initialize_body("1999-01-01")));
+  REQUIRE(body_json(r)["result"]["protocolVersion"] == "2025-11-25");
+  // Issuing asks for randomness and a MAC, and touches no storage.
+  REQUIRE(f.host.count(host::OpKind::random) == 5);
+  REQUIRE(f.host.count(host::OpKind::kv_get) == 0);
+  REQUIRE(f.host.count(host::OpKind::kv_put) == 0);
+}
+
+TEST_CASE("two sessions never share an id", "[app][mcp][session]") {
+  Fixture f;
+  REQUIRE(f.open_session() != f.open_session());
+}
+
+TEST_CASE("tools/call add through a session", "[app][mcp][tools]") {
+  Fixture f;
+  const auto sid = f.open_session();
+  f.host.log.clear();
+  f.host.batch_sizes.clear();
+  auto r = f.post(sid, call_body("tools/call", {{"name", "add"}, {"arguments", {{"a", 2}, {"b", 3}}}}));
+  REQUIRE(r.status == 200);
+  REQUIRE(*header(r, "content-type") == "application/json");
+  const Json body = body_json(r);
+  REQUIRE(body["id"] == 2);
+  REQUIRE(body["result"]["content"][0]["text"] == "5");
+  REQUIRE_FALSE(body["result"].contains("isError"));
+  // Verification is one parallel batch: the MAC and the tombstone lookup.
+  REQUIRE(f.host.batch_sizes == std::vector<std::size_t>{2});
+  REQUIRE(f.host.log.size() == 2);
+  REQUIRE(f.host.log[0].kind == host::OpKind::hmac_sha256);
+  REQUIRE(f.host.log[1].kind == host::OpKind::kv_get);
+  REQUIRE(f.host.log[1].key.rfind("mcp-session-ended:", 0) == 0);
+}
+
+TEST_CASE("requests without a session are refused with 400", "[app][mcp][session]") {
+  Fixture f;
+  auto r = f.host.run(f.app, mcp_post(call_body("tools/list")));
+  REQUIRE(r.status == 400);
+  REQUIRE(body_json(r)["error"]["code"] == -32600);
+  REQUIRE(body_json(r)["id"].is_null());
+}
+
+TEST_CASE("forged, malformed and foreign session ids get 404", "[app][mcp][session]") {
+  Fixture f;
+  std::string sid = f.open_session();
+  std::string tampered = sid;
+  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  REQUIRE(f.post(tampered, call_body("ping")).status == 404);
+  REQUIRE(f.post("nonsense", call_body("ping")).status == 404);
+  REQUIRE(f.post("s1.AAAA.BBBB", call_body("ping")).status == 404);
+  REQUIRE(f.post(std::string(600, 'x'), call_body("ping")).status == 404);
+
+  app::Config other = test_config();
+  other.cookie_encryption_key = "another-key";
+  app::App other_app(other);
+  auto r = f.host.run(other_app, mcp_post(call_body("ping"), {{"mcp-session-id", sid}}));
+  REQUIRE(r.status == 404);
+  REQUIRE(f.post(sid, call_body("ping")).status == 200);
+}
+
+TEST_CASE("session ids expire after their maximum age", "[app][mcp][session]") {
+  Fixture f;
+  const auto sid = f.open_session();
+  f.host.now_ms += (app::session_max_age_seconds - 10) * 1000;
+  REQUIRE(f.post(sid, call_body("ping")).status == 200);
+  f.host.now_ms += 20 * 1000;
+  REQUIRE(f.post(sid, call_body("ping")).status == 404);
+}
+
+TEST_CASE("DELETE ends a session with a tombstone until the id's maximum age", "[app][mcp][session]") {
+  Fixture f;
+  const auto sid = f.open_session();
+  http::Request del = mcp_post("", {{"mcp-session-id", sid}});
+  del.method = "DELETE";
+  auto r = f.host.run(f.app, del);
+  REQUIRE(r.status == 204);
+  REQUIRE(f.host.kv.size() == 1);
+  const auto& [key, entry] = *f.host.kv.begin();
+  REQUIRE(key.rfind("mcp-session-ended:", 0) == 0);
+  REQUIRE(entry.ttl_seconds >= static_cast<std::uint64_t>(app::session_max_age_seconds));
+  REQUIRE(entry.ttl_seconds <= static_cast<std::uint64_t>(app::session_max_age_seconds) + 1);
+
+  REQUIRE(f.post(sid, call_body("ping")).status == 404);
+  REQUIRE(f.host.run(f.app, del).status == 404);
+
+  http::Request no_id = mcp_post("");
+  no_id.method = "DELETE";
+  REQUIRE(f.host.run(f.app, no_id).status == 400);
+}
+
+TEST_CASE("storage failure while verifying is 503, never a pass", "[app][mcp][session][faults]") {
+  Fixture f;
+  const auto sid = f.open_session();
+  f.host.fail_kv = true;
+  REQUIRE(f.post(sid, call_body("ping")).status == 503);
+  http::Request del = mcp_post("", {{"mcp-session-id", sid}});
+  del.method = "DELETE";
+  REQUIRE(f.host.run(f.app, del).status == 503);
+  f.host.fail_kv = false;
+  REQUIRE(f.post(sid, call_body("ping")).status == 200);  // nothing was half-ended
+}
+
+TEST_CASE("a missing COOKIE_ENCRYPTION_KEY fails closed", "[app][mcp][config]") {
+  app::Config c = test_config();
+  c.cookie_encryption_key.clear();
+  app::App a(c);
+  fake::FakeHost host;
+  auto r = host.run(a, mcp_post(initialize_body()));
+  REQUIRE(r.status == 500);
+  REQUIRE(r.body.find("COOKIE_ENCRYPTION_KEY") != std::string::npos);
+  REQUIRE(host.count(host::OpKind::hmac_sha256) == 0);
+}
+
+TEST_CASE("notifications alone get 202 and no body", "[app][mcp]") {
+  Fixture f;
+  const auto sid = f.open_session();
+  auto r = f.post(sid, R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  REQUIRE(r.status == 202);
+  REQUIRE(r.body.empty());
+  // A client's response to a server request is accepted the same way.
+  REQUIRE(f.post(sid, R"({"jsonrpc":"2.0","id":"x","result":{}})").status == 202);
+}
+
+TEST_CASE("HTTP-level refusals", "[app][mcp][http]") {
+  Fixture f;
+  const auto sid = f.open_session();
+
+  SECTION("GET and other methods are 405 with Allow") {
+    for (const char* m : {"GET", "PUT", "PATCH"}) {
+      http::Request req = mcp_post("");
+      req.method = m;
+      auto r = f.host.run(f.app, req);
+      REQUIRE(r.status == 405);
+      REQUIRE(*header(r, "allow") == "POST, DELETE");
+    }
+  }
+  SECTION("wrong Content-Type is 415") {
+    http::Request req = mcp_post(call_body("ping"), {{"mcp-session-id", sid}});
+    req.headers[1].second = "text/plain";
+    REQUIRE(f.host.run(f.app, req).status == 415);
+    req.headers[1].second = "Application/JSON; charset=utf-8";
+    REQUIRE(f.host.run(f.app, req).status == 200);
+  }
+  SECTION("an Accept without JSON is 406") {
+    http::Request req = mcp_post(call_body("ping"), {{"mcp-session-id", sid}});
+    req.headers[2].second = "text/html";
+    REQUIRE(f.host.run(f.app, req).status == 406);
+  }
+  SECTION("a body over the limit is 413") {
+    http::Request req = mcp_post("", {{"mcp-session-id", sid}});
+    req.body_too_large = true;
+    auto r = f.host.run(f.app, req);
+    REQUIRE(r.status == 413);
+    REQUIRE(body_json(r)["error"]["code"] == -32600);
+  }
+  SECTION("MCP-Protocol-Version must be supported and match the session") {
+    REQUIRE(f.post(sid, call_body("ping"), {{"mcp-protocol-version", "1999-01-01"}}).status == 400);
+    REQUIRE(f.post(sid, call_body("ping"), {{"mcp-protocol-version", "2025-03-26"}}).status == 400);
+    REQUIRE(f.post(sid, call_body("ping"), {{"mcp-protocol-version", "2025-06-18"}}).status == 200);
+  }
+  SECTION("unknown paths are 404") {
+    http::Request req = mcp_post("");
+    req.url = std::string(fake::origin) + "/nope";
+    REQUIRE(f.host.run(f.app, req).status == 404);
+  }
+}
+
+TEST_CASE("bad JSON never crashes and gets a clear error", "[app][mcp][input]") {
+  Fixture f;
+  const auto sid = f.open_session();
+  auto expect_parse_error = [&](const std::string& body) {
+    auto r = f.post(sid, body);
+    REQUIRE(r.status == 400);
+    REQUIRE(body_json(r)["error"]["code"] == -32700);
+    REQUIRE(body_json(r)["id"].is_null());
+  };
+  expect_parse_error("{");
+  expect_parse_error("");
+  expect_parse_error(R"({"jsonrpc":"2.0","id":1,"method":"ping"} trailing)");
+  expect_parse_error(std::string(100, '[') + std::string(100, ']'));
+  expect_parse_error("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p\xff\xfe\"}");
+  // Invalid messages are -32600, with the id when it was valid.
+  auto r = f.post(sid, R"({"jsonrpc":"1.0","id":7,"method":"ping"})");
+  REQUIRE(r.status == 400);
+  REQUIRE(body_json(r)["error"]["code"] == -32600);
+  REQUIRE(body_json(r)["id"] == 7);
+  REQUIRE(f.post(sid, R"({"jsonrpc":"2.0","id":null,"method":"ping"})").status == 400);
+  REQUIRE(f.post(sid, R"({"jsonrpc":"2.0","id":1.5,"method":"ping"})").status == 400);
+  REQUIRE(f.post(sid, R"({"jsonrpc":"2.0","id":1,"method":"ping","params":[1]})").status == 400);
+  REQUIRE(f.post(sid, R"("just a string")").status == 400);
+}
+
+TEST_CASE("batches follow the negotiated version", "[app][mcp][batch]") {
+  Fixture f;
+  const std::string batch = "[" + call_body("ping", nullptr, 1) + "," + call_body("tools/list", nullptr, 2) + "]";
+
+  SECTION("2025-03-26 answers a batch with an array") {
+    const auto sid = f.open_session("2025-03-26");
+    auto r = f.post(sid, batch);
+    REQUIRE(r.status == 200);
+    const Json body = body_json(r);
+    REQUIRE(body.is_array());
+    REQUIRE(body.size() == 2);
+    REQUIRE(body[1]["result"]["tools"].size() == 1);
+    // An invalid member is answered in place.
+    auto mixed = f.post(sid, "[" + call_body("ping", nullptr, 1) + R"(,{"jsonrpc":"2.0","id":3}])");
+    REQUIRE(mixed.status == 200);
+    REQUIRE(body_json(mixed)[1]["error"]["code"] == -32600);
+  }
+  SECTION("2025-06-18 refuses batches") {
+    const auto sid = f.open_session("2025-06-18");
+    auto r = f.post(sid, batch);
+    REQUIRE(r.status == 400);
+    REQUIRE(body_json(r)["error"]["code"] == -32600);
+  }
+  SECTION("initialize inside a batch, empty and oversized batches are refused") {
+    const auto sid = f.open_session("2025-03-26");
+    REQUIRE(f.post(sid, "[" + initialize_body() + "]").status == 400);
+    REQUIRE(f.post(sid, "[]").status == 400);
+    std::string big = "[";
+    for (std::size_t i = 0; i <= app::max_batch_messages; ++i) big += (i ? "," : "") + call_body("ping", nullptr, 1);
+    REQUIRE(f.post(sid, big + "]").status == 400);
+  }
+}
