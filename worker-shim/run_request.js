@@ -3,21 +3,24 @@ import { decodeOutput, encodeRequest, encodeResults } from "./http_codec.js";
 import { discard, getInstance, isCurrent } from "./load_module.js";
 import { performOperation } from "./perform_operation.js";
 
-// Reads the body, stopping as soon as it passes `limit` (the whole body is never buffered).
+// Reads the body, keeping nothing past `limit`: an oversized body is drained, never buffered.
+// (Draining rather than cancelling: answering before the client finished sending breaks the
+// connection under wrangler's dev proxy, which then fails the next request.)
 async function readBody(request, limit) {
   if (!request.body) return { body: new Uint8Array(0), tooLarge: false };
   const declared = Number(request.headers.get("content-length"));
-  if (declared > limit) { await request.body.cancel(); return { body: new Uint8Array(0), tooLarge: true }; }
   const reader = request.body.getReader();
   const chunks = [];
   let size = 0;
+  let tooLarge = declared > limit;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.length;
-    if (size > limit) { await reader.cancel(); return { body: new Uint8Array(0), tooLarge: true }; }
-    chunks.push(value);
+    tooLarge ||= size > limit;
+    if (!tooLarge) chunks.push(value);
   }
+  if (tooLarge) return { body: new Uint8Array(0), tooLarge: true };
   const body = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) { body.set(c, at); at += c.length; }

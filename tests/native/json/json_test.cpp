@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <utility>
+#include <vector>
+
 TEST_CASE("parse refuses deep nesting before nlohmann sees it", "[json]") {
   REQUIRE(json::parse(std::string(64, '[') + std::string(64, ']')).value);
   auto deep = json::parse(std::string(65, '[') + std::string(65, ']'));
@@ -25,9 +28,25 @@ TEST_CASE("huge numbers parse to something representable", "[json]") {
   auto big = json::parse("123456789012345678901234567890");
   REQUIRE(big.value);
   REQUIRE(big.value->is_number_float());
-  auto r = json::parse("1e400");
-  // Either refused or infinite: both must be handled by callers without aborting.
-  if (r.value) REQUIRE(r.value->is_number());
+  for (const char* out_of_range : {"1e400", "[-1e400]", "{\"a\":1e999}"}) {
+    auto r = json::parse(out_of_range);
+    REQUIRE_FALSE(r.value);
+    REQUIRE(r.error == json::ParseError::number_out_of_range);
+  }
+  REQUIRE(json::parse("1e-400").value);  // underflow is zero, not an error
+}
+
+TEST_CASE("number_text prints numbers as JavaScript's String(number)", "[json]") {
+  const std::vector<std::pair<double, const char*>> cases = {
+      {5, "5"}, {-2.5, "-2.5"}, {0.1 + 0.2, "0.30000000000000004"}, {-0.0, "0"},
+      {18446744073709551616.0, "18446744073709552000"}, {9007199254740993.0, "9007199254740992"},
+      {1e21, "1e+21"}, {1e20, "100000000000000000000"}, {123456789012345678901234567890.0, "1.2345678901234568e+29"},
+      {1e-6, "0.000001"}, {1e-7, "1e-7"}, {1.5e-7, "1.5e-7"}, {0.00123, "0.00123"}, {123.456, "123.456"},
+      {1.7976931348623157e308, "1.7976931348623157e+308"}, {5e-324, "5e-324"}};
+  for (const auto& [value, text] : cases) {
+    INFO(text);
+    REQUIRE(json::number_text(value) == text);
+  }
 }
 
 TEST_CASE("dump replaces invalid UTF-8 instead of aborting", "[json]") {

@@ -1,4 +1,4 @@
-#include "tools/add.hpp"
+#include "tools/registry.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -58,10 +58,12 @@ async::Task<http::Response> handle_post(const http::Request& request, const Prin
 
   json::ParseResult parsed = json::parse(request.body, max_json_depth);
   if (!parsed.value) {
-    co_return bad_request(parsed.error == json::ParseError::too_deep
-                              ? "Parse error: JSON nested deeper than " + std::to_string(max_json_depth) + " levels"
-                              : "Parse error: the body is not valid JSON",
-                          jsonrpc::parse_error);
+    std::string why = "Parse error: the body is not valid JSON";
+    if (parsed.error == json::ParseError::too_deep)
+      why = "Parse error: JSON nested deeper than " + std::to_string(max_json_depth) + " levels";
+    else if (parsed.error == json::ParseError::number_out_of_range)
+      why = "Parse error: a number is outside the range of a double";
+    co_return bad_request(std::move(why), jsonrpc::parse_error);
   }
   const Json& body = *parsed.value;
   const bool batch = body.is_array();

@@ -1,7 +1,7 @@
 #include "json/json.hpp"
 
 #include <cmath>
-#include <cstdio>
+#include <cstdlib>
 
 namespace json {
 
@@ -30,6 +30,27 @@ bool depth_within(std::string_view text, std::size_t limit) {
   return true;
 }
 
+// Only asked after a failed parse, to say why: a second pass without building anything.
+struct ErrorProbe : nlohmann::json_sax<Json> {
+  int error_id = 0;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
+    error_id = ex.id;
+    return false;
+  }
+};
+
 }  // namespace
 
 ParseResult parse(std::string_view text, std::size_t max_depth) {
@@ -39,7 +60,12 @@ ParseResult parse(std::string_view text, std::size_t max_depth) {
     return result;
   }
   Json value = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) return result;
+  if (value.is_discarded()) {
+    ErrorProbe probe;
+    Json::sax_parse(text.begin(), text.end(), &probe, nlohmann::json::input_format_t::json, true);
+    if (probe.error_id == 406) result.error = ParseError::number_out_of_range;  // out_of_range.406
+    return result;
+  }
   result.value = std::move(value);
   return result;
 }
@@ -49,13 +75,36 @@ std::string dump(const Json& value) {
 }
 
 std::string number_text(double d) {
-  if (d == 0) return "0";  // also -0, as String(-0) === "0"
-  if (std::fabs(d) < 1e21 && std::floor(d) == d) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f", d);
-    return buf;
+  // ECMAScript Number::toString(10), from the shortest round-trip digits nlohmann prints.
+  if (d == 0) return "0";  // also -0
+  if (!std::isfinite(d)) return std::isnan(d) ? "NaN" : (d > 0 ? "Infinity" : "-Infinity");
+  const std::string text = dump(Json(std::fabs(d)));  // "1.8446744073709552e+19", "0.5", "1e-07"
+  const auto e = text.find_first_of("eE");
+  const std::string mantissa = text.substr(0, e);
+  long exponent = e == std::string::npos ? 0 : std::strtol(text.c_str() + e + 1, nullptr, 10);
+  const auto dot = mantissa.find('.');
+  std::string digits = dot == std::string::npos ? mantissa : mantissa.substr(0, dot) + mantissa.substr(dot + 1);
+  long n = static_cast<long>(dot == std::string::npos ? mantissa.size() : dot) + exponent;  // point position
+  std::size_t lead = 0;
+  while (lead < digits.size() && digits[lead] == '0') ++lead;
+  digits.erase(0, lead);
+  n -= static_cast<long>(lead);
+  while (!digits.empty() && digits.back() == '0') digits.pop_back();
+  const long k = static_cast<long>(digits.size());
+
+  std::string out = d < 0 ? "-" : "";
+  if (k <= n && n <= 21) {
+    out += digits + std::string(static_cast<std::size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out += digits.substr(0, static_cast<std::size_t>(n)) + "." + digits.substr(static_cast<std::size_t>(n));
+  } else if (-6 < n && n <= 0) {
+    out += "0." + std::string(static_cast<std::size_t>(-n), '0') + digits;
+  } else {
+    out += digits.substr(0, 1);
+    if (k > 1) out += "." + digits.substr(1);
+    out += (n - 1 >= 0 ? "e+" : "e-") + std::to_string(std::labs(n - 1));
   }
-  return dump(Json(d));
+  return out;
 }
 
 const Json* find(const Json& object, std::string_view key) {

@@ -23,7 +23,9 @@ using Json = nlohmann::json;
 
 inline constexpr std::size_t default_max_depth = 64;
 
-enum class ParseError { syntax, too_deep };
+// number_out_of_range: a number beyond double's range (1e400): RFC 8259 §6 lets a parser refuse it,
+// and nlohmann does.
+enum class ParseError { syntax, too_deep, number_out_of_range };
 
 struct ParseResult {
   std::optional<Json> value;

@@ -1,5 +1,5 @@
 // Tool `add`: the template's first tool (remote-mcp-github-oauth, src/index.ts).
-#include "tools/add.hpp"
+#include "tools/registry.hpp"
 
 #include <cmath>
 

@@ -1,11 +1,11 @@
-// Every tool the server offers, in the order tools/list shows them.
-#include "tools/add.hpp"
 #include "tools/registry.hpp"
 
 namespace tools {
 
 void register_tools(ToolRegistry& registry) {
-  registry.add(make_add_tool());
+#define MCP_TOOL(name) registry.add(make_##name##_tool());
+#include "tools/tool_list.inc"
+#undef MCP_TOOL
 }
 
 }  // namespace tools

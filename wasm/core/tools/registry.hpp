@@ -7,8 +7,8 @@
 //    handler may read its arguments with the unchecked accessors of nlohmann.
 // 3. A handler reports failure as `ToolResult::error(...)` (isError: true, MCP 2025-06-18
 //    server/tools §error handling), never as a JSON-RPC error.
-// 4. Adding a tool: one new file defining `Tool make_<name>_tool()`, one line in
-//    register_tools.cpp (docs/architecture.md, "Adding a tool").
+// 4. Adding a tool: one new file tools/<name>.cpp defining `Tool make_<name>_tool()`, and one
+//    line `MCP_TOOL(<name>)` in tools/tool_list.inc (docs/architecture.md, "Adding a tool").
 #pragma once
 
 #include <string>
@@ -62,6 +62,12 @@ class ToolRegistry {
   Json list_result_ = Json{{"tools", Json::array()}};
 };
 
+// Adds every tool of tools/tool_list.inc. Call once per App.
 void register_tools(ToolRegistry& registry);
+
+// The factories, one per tool file.
+#define MCP_TOOL(name) Tool make_##name##_tool();
+#include "tools/tool_list.inc"
+#undef MCP_TOOL
 
 }  // namespace tools
