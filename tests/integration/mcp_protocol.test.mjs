@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { startWorker } from "./support/worker.mjs";
 import {
-  del, errorOf, initialize, notification, openSession, post, resignSessionId, rpc, tamperSessionId,
+  assertOnlyAddTool, del, errorOf, initialize, notification, openSession, post, resignSessionId, rpc, tamperSessionId,
 } from "./support/mcp_http.mjs";
 
 let worker;
@@ -147,14 +147,7 @@ describe("methods", () => {
     const r = await post(worker.url, rpc("tools/list"), { session });
     assert.equal(r.status, 200);
     const { tools } = r.json.result;
-    assert.equal(tools.length, 1);
-    const [add] = tools;
-    assert.equal(add.name, "add");
-    assert.equal(add.description, "Add two numbers the way only MCP can");
-    assert.equal(add.inputSchema.type, "object");
-    assert.deepEqual(add.inputSchema.properties, { a: { type: "number" }, b: { type: "number" } });
-    assert.deepEqual([...add.inputSchema.required].sort(), ["a", "b"]);
-    assert.ok(add.annotations && typeof add.annotations === "object" && !Array.isArray(add.annotations));
+    assertOnlyAddTool(tools);
   });
 
   for (const [a, b, text] of [[2, 3, "5"], [0.1, 0.2, "0.30000000000000004"], [1.5, -4, "-2.5"]]) {

@@ -4,29 +4,12 @@
 // an overflow that would otherwise corrupt memory silently.
 #include <cstdio>
 
-#include "async/task.hpp"
-#include "host/host.hpp"
+#include "support/task_workloads.hpp"
 
 namespace {
 
-async::Task<int> immediate(int v) { co_return v; }
-
-async::Task<long> many_sync_awaits(int n) {
-  long total = 0;
-  for (int i = 0; i < n; ++i) total += co_await immediate(1);
-  co_return total;
-}
-
-async::Task<int> one_host_call(host::Host& h) {
-  auto r = co_await h.perform_one(host::op_random(1));
-  co_return static_cast<int>(r.bytes.size());
-}
-
-async::Task<long> many_host_awaits(host::Host& h, int n) {
-  long total = 0;
-  for (int i = 0; i < n; ++i) total += co_await one_host_call(h);
-  co_return total;
-}
+using workloads::many_host_awaits;
+using workloads::many_sync_awaits;
 
 int failures = 0;
 int passes = 0;

@@ -1,5 +1,6 @@
 // Raw Streamable HTTP helpers for /mcp: JSON-RPC posts with fetch, requests with an explicit Host
 // header through node:http (fetch forbids setting Host), and session-id forging for key tests.
+import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
 
@@ -103,4 +104,16 @@ export function errorOf(response) {
     throw new Error(`expected a JSON-RPC error body, got ${response.status} ${response.text}`);
   }
   return body.error;
+}
+
+// The tools/list entry of `add`, as both the raw and the SDK tests expect it.
+export function assertOnlyAddTool(tools) {
+  assert.equal(tools.length, 1);
+  const [add] = tools;
+  assert.equal(add.name, "add");
+  assert.equal(add.description, "Add two numbers the way only MCP can");
+  assert.equal(add.inputSchema.type, "object");
+  assert.deepEqual(add.inputSchema.properties, { a: { type: "number" }, b: { type: "number" } });
+  assert.deepEqual([...add.inputSchema.required].sort(), ["a", "b"]);
+  assert.ok(add.annotations && typeof add.annotations === "object" && !Array.isArray(add.annotations));
 }

@@ -3,16 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include "host/host.hpp"
+#include "support/task_workloads.hpp"
 
 namespace {
 
-async::Task<int> immediate(int v) { co_return v; }
-
-async::Task<long> sum_synchronously(int n) {
-  long total = 0;
-  for (int i = 0; i < n; ++i) total += co_await immediate(1);
-  co_return total;
-}
+using workloads::immediate;
 
 async::Task<std::string> ask_host(host::Host& host) {
   host::OpResult r = co_await host.perform_one(host::op_kv_get("k"));
@@ -37,7 +32,7 @@ TEST_CASE("a Task is lazy and yields its value", "[async][task]") {
 
 TEST_CASE("100k synchronously completing awaits do not grow the stack", "[async][task]") {
   // With resumption from inside the child this recursion would need ~100k frames and crash.
-  auto t = sum_synchronously(100000);
+  auto t = workloads::many_sync_awaits(100000);
   t.start();
   REQUIRE(t.done());
   REQUIRE(t.result() == 100000);
@@ -68,4 +63,15 @@ TEST_CASE("destroying a Task parked on the host frees it without resuming", "[as
     REQUIRE(host.has_parked());
   }
   SUCCEED("no crash, and sanitizers see no leak");
+}
+
+TEST_CASE("100k host round trips run to completion", "[async][task][host]") {
+  host::Host host;
+  auto t = workloads::many_host_awaits(host, 100000);
+  t.start();
+  while (!t.done()) {
+    host.complete({host::OpResult{host::OpStatus::ok, "x"}});
+    host.resume();
+  }
+  REQUIRE(t.result() == 100000);
 }
