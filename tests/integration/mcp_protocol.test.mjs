@@ -210,9 +210,16 @@ describe("batches", () => {
 
   test("under 2025-06-18 a batch is 400 -32600", async () => {
     const { session } = await openSession(worker.url, "2025-06-18");
-    const r = await post(worker.url, [rpc("ping"), rpc("tools/list")], { session });
+    const r = await post(worker.url, [rpc("ping"), rpc("tools/list")], { session, protocolVersion: "2025-06-18" });
     assert.equal(r.status, 400);
     assert.equal(errorOf(r).code, -32600);
+  });
+
+  test("without MCP-Protocol-Version a batch is read under 2025-03-26 rules", async () => {
+    const { session } = await openSession(worker.url, "2025-06-18");
+    const r = await post(worker.url, [rpc("ping"), rpc("tools/list")], { session });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.length, 2);
   });
 
   test("initialize inside a batch is 400", async () => {

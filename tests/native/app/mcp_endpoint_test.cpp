@@ -264,9 +264,13 @@ TEST_CASE("batches follow the negotiated version", "[app][mcp][batch]") {
   }
   SECTION("2025-06-18 refuses batches") {
     const auto sid = f.open_session("2025-06-18");
-    auto r = f.post(sid, batch);
+    auto r = f.post(sid, batch, {{"mcp-protocol-version", "2025-06-18"}});
     REQUIRE(r.status == 400);
     REQUIRE(body_json(r)["error"]["code"] == -32600);
+  }
+  SECTION("without MCP-Protocol-Version the 2025-03-26 rules apply") {
+    const auto sid = f.open_session("2025-06-18");
+    REQUIRE(f.post(sid, batch).status == 200);
   }
   SECTION("initialize inside a batch, empty and oversized batches are refused") {
     const auto sid = f.open_session("2025-03-26");

@@ -1,7 +1,7 @@
 #include "app/mcp_endpoint.hpp"
 
+#include <string>
 #include <string_view>
-#include <vector>
 
 #include "app/limits.hpp"
 #include "app/responses.hpp"
@@ -72,7 +72,6 @@ async::Task<http::Response> handle_post(const http::Request& request, const Prin
     co_return bad_request("Invalid Request: more than " + std::to_string(max_batch_messages) + " messages in a batch");
 
   // initialize, alone, opens a session; everything else needs one.
-  std::optional<std::string> session_version;
   std::optional<std::string> new_session_version;
   if (!batch && is_initialize(body)) {
     auto m = jsonrpc::classify(body);
@@ -88,9 +87,11 @@ async::Task<http::Response> handle_post(const http::Request& request, const Prin
     if (!claims) co_return claims.error();
     if (version_header && *version_header != claims->protocol_version)
       co_return bad_request("Bad Request: MCP-Protocol-Version does not match the session's " + claims->protocol_version);
-    session_version = claims->protocol_version;
-    if (batch && !mcp::allows_batches(*session_version))
-      co_return bad_request("Invalid Request: JSON-RPC batches are not supported in protocol version " + *session_version);
+    // MCP 2025-06-18 transports §protocol version header: without the header, 2025-03-26 rules.
+    const std::string_view rules = version_header ? std::string_view(*version_header) : mcp::default_http_version;
+    if (batch && !mcp::allows_batches(rules))
+      co_return bad_request("Invalid Request: JSON-RPC batches are not supported in protocol version " +
+                            std::string(rules));
   }
 
   // Dispatch.

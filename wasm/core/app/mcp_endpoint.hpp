@@ -4,7 +4,8 @@
 // Contract:
 // 1. POST: 413 body over the limit; 415 Content-Type not application/json; 406 an Accept that
 //    excludes JSON; 400 an unsupported MCP-Protocol-Version, unparsable JSON (-32700), an empty
-//    or oversized batch, a batch under a version without batches, initialize inside a batch, a
+//    or oversized batch, a batch under a version without batches (the MCP-Protocol-Version header's,
+//    or 2025-03-26 without one), initialize inside a batch, a
 //    missing Mcp-Session-Id on anything but initialize, a version header that contradicts the
 //    session; 404 an unknown, forged, expired or ended session. Otherwise 200 with the response(s),
 //    or 202 with no body when only notifications and responses were posted.
