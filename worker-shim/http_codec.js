@@ -44,7 +44,8 @@ export function encodeResults(results) {
   return w;
 }
 
-// Output of a run step: { ops: [{kind, key, data, n}] } or { response: {status, headers, body} }.
+// Output of a run step: { ops: [{kind, key, data, extra, n}] }
+// or { response: {status, headers, body, stream: null | {mailbox, init, keepaliveMs, keepalive}} }.
 export function decodeOutput(heap, ptr) {
   const view = new DataView(heap.buffer, heap.byteOffset + ptr);
   const length = view.getUint32(0, true);
@@ -59,13 +60,15 @@ export function decodeOutput(heap, ptr) {
   const text = () => fromUtf8.decode(raw());
   if (u8() === 0) {
     const ops = [];
-    for (let i = u32(); i > 0; i--) ops.push({ kind: u8(), key: raw(), data: raw(), n: u64() });
+    for (let i = u32(); i > 0; i--) ops.push({ kind: u8(), key: raw(), data: raw(), extra: raw(), n: u64() });
     return { ops };
   }
   const status = u16();
   const headers = [];
   for (let i = u32(); i > 0; i--) headers.push([text(), text()]);
-  return { response: { status, headers, body: raw() } };
+  const body = raw();
+  const stream = u8() === 1 ? { mailbox: text(), init: text(), keepaliveMs: u32(), keepalive: raw() } : null;
+  return { response: { status, headers, body, stream } };
 }
 
 export const keyText = (bytes) => fromUtf8.decode(bytes);

@@ -1,6 +1,7 @@
 // Performs one operation the core parked (wasm/core/host/operation.hpp), with the platform's own
 // KV and WebCrypto. Answers { status: 0 ok | 1 not found | 2 failed, bytes }.
 import { keyText } from "./http_codec.js";
+import { mailbox } from "./sse_session.js";
 
 const OK = 0, NOT_FOUND = 1, FAILED = 2;
 const EMPTY = new Uint8Array(0);
@@ -33,6 +34,7 @@ const kinds = {
     return EMPTY;
   },
   6: async (op, env) => { await env.OAUTH_KV.delete(keyText(op.key)); return EMPTY; },
+  7: async (op, env) => ((await mailbox(env, keyText(op.key)).deliver(keyText(op.extra), op.data)) ? EMPTY : null),
 };
 
 export async function performOperation(op, env) {

@@ -2,6 +2,7 @@
 import { decodeOutput, encodeRequest, encodeResults } from "./http_codec.js";
 import { discard, getInstance, isCurrent } from "./load_module.js";
 import { performOperation } from "./perform_operation.js";
+import { openMailboxStream } from "./sse_session.js";
 
 // Reads the body, keeping nothing past `limit`: an oversized body is drained, never buffered.
 // (Draining rather than cancelling: answering before the client finished sending breaks the
@@ -48,8 +49,9 @@ export async function runRequest(request, env) {
     for (;;) {
       const out = decodeOutput(core.HEAPU8, core._mcp_run_output(id));
       if (out.response) {
-        const { status, headers, body: bytes } = out.response;
-        return new Response(status === 204 || status === 202 ? null : bytes, { status, headers });
+        const { status, headers, body: bytes, stream } = out.response;
+        if (stream) return openMailboxStream(env, request.signal, stream, { status, headers, body: bytes });
+        return new Response(bytes.length > 0 ? bytes : null, { status, headers });
       }
       const results = await Promise.all(out.ops.map((op) => performOperation(op, env)));
       if (!isCurrent(generation)) return failure("the module instance stopped while this request was running");

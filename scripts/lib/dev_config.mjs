@@ -2,7 +2,8 @@
 //   node scripts/lib/dev_config.mjs <output.jsonc> [--test]
 // Changes: `ai` becomes a service binding to the local fake (tests/fakes/fake_ai), LOCAL_DEVELOPMENT
 // turns on loopback-only Host checking, the build step is dropped (scripts/build ran already), and
-// paths are rewritten relative to the output file.
+// paths are rewritten relative to the output file. With --test, `main` is the test entry
+// (tests/fakes/test_entry.js: the product's worker behind test-only binding wrappers).
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,7 +40,7 @@ export function deriveConfig(outputPath, { test = false } = {}) {
   delete derived.ai;
   delete derived.build;
   derived.$schema = rel("node_modules/wrangler/config-schema.json");
-  derived.main = rel(config.main);
+  derived.main = rel(test ? "tests/fakes/test_entry.js" : config.main);
   derived.services = [...(config.services ?? []), { binding: "AI", service: "fake-ai" }];
   derived.vars = { ...(config.vars ?? {}), LOCAL_DEVELOPMENT: "true" };
   if (test) derived.name = `${config.name}-test`;

@@ -90,6 +90,10 @@ EMSCRIPTEN_KEEPALIVE std::uint32_t mcp_run_start(const std::uint8_t* request, st
   if (!s.app) return 0;
   auto decoded = wire::decode_request(std::string_view(reinterpret_cast<const char*>(request), len));
   if (!decoded) return 0;
+#ifdef MCP_TEST_BUILD
+  // Test builds only: a request can make the module trap, to test the shim's instance lifecycle.
+  if (decoded->request.header("x-mcp-test-trap")) __builtin_trap();
+#endif
   std::uint32_t id = s.next_id++;
   if (id == 0) id = s.next_id++;
   RunSlot& slot = s.runs[id];

@@ -7,11 +7,18 @@ TEST_CASE("configuration is read from the environment's strings", "[app][config]
                                  {"ALLOWED_ORIGINS", " https://a.example , ,https://B.example/"},
                                  {"COOKIE_ENCRYPTION_KEY", "k"},
                                  {"LOCAL_DEVELOPMENT", "true"},
+                                 {"SSE_KEEPALIVE_MS", "500"},
                                  {"UNRELATED", "x"}});
   REQUIRE(c.public_origin == "https://mcp.example.com");
   REQUIRE(c.allowed_origins == std::vector<std::string>{"https://a.example", "https://b.example"});
   REQUIRE(c.cookie_encryption_key == "k");
   REQUIRE(c.local_development);
+  REQUIRE(c.sse_keepalive_ms == 500);
+}
+
+TEST_CASE("SSE_KEEPALIVE_MS outside 100..60000 or not a number keeps the default", "[app][config]") {
+  for (const char* bad : {"99", "60001", "abc", "500ms", "", "-5"})
+    REQUIRE(app::config_from_env({{"SSE_KEEPALIVE_MS", bad}}).sse_keepalive_ms == 20000);
 }
 
 TEST_CASE("missing configuration stays empty and local development stays off", "[app][config]") {

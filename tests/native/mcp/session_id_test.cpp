@@ -3,12 +3,13 @@
 #include <catch2/catch.hpp>
 
 TEST_CASE("session ids round-trip their claims", "[mcp][session]") {
-  mcp::SessionClaims c{"2025-06-18", 1750000000, std::string(16, '\x07'), "user:1", "client:a"};
+  mcp::SessionClaims c{mcp::SessionKind::legacy_sse, "2025-06-18", 1750000000, std::string(16, '\x07'), "user:1", "client:a"};
   const std::string signed_bytes = mcp::serialize_claims(c);
   const std::string id = mcp::encode_session_id(signed_bytes, std::string(32, 'm'));
   REQUIRE(id.rfind("s1.", 0) == 0);
   auto d = mcp::decode_session_id(id);
   REQUIRE(d);
+  REQUIRE(d->claims.kind == mcp::SessionKind::legacy_sse);
   REQUIRE(d->claims.protocol_version == "2025-06-18");
   REQUIRE(d->claims.issued_at == 1750000000);
   REQUIRE(d->claims.nonce == c.nonce);
@@ -19,28 +20,33 @@ TEST_CASE("session ids round-trip their claims", "[mcp][session]") {
 }
 
 TEST_CASE("claims serialise unambiguously", "[mcp][session]") {
-  mcp::SessionClaims a{"v", 1, std::string(16, 'n'), "ab", "c"};
-  mcp::SessionClaims b{"v", 1, std::string(16, 'n'), "a", "bc"};
+  mcp::SessionClaims a{mcp::SessionKind::streamable_http, "v", 1, std::string(16, 'n'), "ab", "c"};
+  mcp::SessionClaims b{mcp::SessionKind::streamable_http, "v", 1, std::string(16, 'n'), "a", "bc"};
   REQUIRE(mcp::serialize_claims(a) != mcp::serialize_claims(b));
 }
 
 TEST_CASE("malformed session ids are refused", "[mcp][session]") {
-  mcp::SessionClaims c{"2025-06-18", 5, std::string(16, 'n'), "", ""};
+  mcp::SessionClaims c{mcp::SessionKind::streamable_http, "2025-06-18", 5, std::string(16, 'n'), "", ""};
   const std::string good = mcp::encode_session_id(mcp::serialize_claims(c), std::string(32, 'm'));
   REQUIRE(mcp::decode_session_id(good));
+  REQUIRE(mcp::decode_session_id(mcp::encode_session_id("3:mcp1:v1:516:nnnnnnnnnnnnnnnn0:0:", std::string(32, 'm'))));
   REQUIRE_FALSE(mcp::decode_session_id(""));
   REQUIRE_FALSE(mcp::decode_session_id("s2" + good.substr(2)));
   REQUIRE_FALSE(mcp::decode_session_id(good + "."));
   REQUIRE_FALSE(mcp::decode_session_id(good.substr(0, good.size() - 2)));  // short MAC
   REQUIRE_FALSE(mcp::decode_session_id(std::string(600, 'a')));
   // Wrong nonce length, negative time, trailing bytes, leading zeros in a length.
-  for (const std::string& claims : {std::string("1:v1:55:nnnnn0:0:"), std::string("1:v2:-116:nnnnnnnnnnnnnnnn0:0:"),
-                                    mcp::serialize_claims(c) + "x", std::string("01:v1:5" "16:nnnnnnnnnnnnnnnn0:0:")}) {
+  // Unknown transport kind, too.
+  for (const std::string& claims :
+       {std::string("3:mcp1:v1:55:nnnnn0:0:"), std::string("3:mcp1:v2:-116:nnnnnnnnnnnnnnnn0:0:"),
+        mcp::serialize_claims(c) + "x", std::string("3:mcp01:v1:5" "16:nnnnnnnnnnnnnnnn0:0:"),
+        std::string("3:xyz1:v1:516:nnnnnnnnnnnnnnnn0:0:")}) {
     REQUIRE_FALSE(mcp::decode_session_id(mcp::encode_session_id(claims, std::string(32, 'm'))));
   }
 }
 
-TEST_CASE("the tombstone key names the session's nonce", "[mcp][session][storage]") {
-  mcp::SessionClaims c{"2025-06-18", 5, std::string(16, '\0'), "", ""};
+TEST_CASE("the tombstone key and the mailbox name name the session's nonce", "[mcp][session][storage]") {
+  mcp::SessionClaims c{mcp::SessionKind::streamable_http, "2025-06-18", 5, std::string(16, '\0'), "", ""};
   REQUIRE(mcp::session_tombstone_key(c) == "mcp-session-ended:AAAAAAAAAAAAAAAAAAAAAA");
+  REQUIRE(mcp::session_mailbox_name(c) == "AAAAAAAAAAAAAAAAAAAAAA");
 }

@@ -47,6 +47,18 @@ host::OpResult FakeHost::perform(const host::Operation& op) {
       kv[op.key] = KvEntry{op.data, op.n ? now_ms + static_cast<std::int64_t>(op.n) * 1000 : 0, op.n};
       return {OpStatus::ok, {}};
     }
+    case OpKind::mailbox_deliver: {
+      if (fail_mailbox) return {OpStatus::failed, "mailbox unavailable"};
+      auto it = mailboxes.find(op.key);
+      auto check = json::parse(op.extra);
+      if (it == mailboxes.end() || !it->second.stream_open || !check.value) return {OpStatus::not_found, {}};
+      json::Json& record = it->second.record;
+      if (record["user"] != (*check.value)["user"] || record["client"] != (*check.value)["client"])
+        return {OpStatus::not_found, {}};
+      if (check.value->contains("protocolVersion")) record["protocolVersion"] = (*check.value)["protocolVersion"];
+      if (!op.data.empty()) it->second.delivered.push_back(op.data);
+      return {OpStatus::ok, {}};
+    }
     case OpKind::kv_delete: {
       if (fail_kv) return {OpStatus::failed, "kv unavailable"};
       kv.erase(op.key);
@@ -67,7 +79,12 @@ http::Response FakeHost::run(app::App& app, http::Request request) {
     r.host().complete(std::move(results));
     r.resume();
   }
-  return std::move(r.response());
+  http::Response response = std::move(r.response());
+  if (response.stream) {
+    auto record = json::parse(response.stream->init);
+    mailboxes[response.stream->mailbox] = Mailbox{record.value ? *record.value : json::Json(), true, {}};
+  }
+  return response;
 }
 
 std::size_t FakeHost::count(host::OpKind kind) const {

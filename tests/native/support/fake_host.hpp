@@ -14,6 +14,7 @@
 #include "app/app.hpp"
 #include "host/operation.hpp"
 #include "http/message.hpp"
+#include "json/json.hpp"
 
 namespace fake {
 
@@ -28,16 +29,26 @@ struct LoggedOp {
   std::string key;
 };
 
+// A legacy SSE session's mailbox, as worker-shim/sse_session.js keeps it.
+struct Mailbox {
+  json::Json record;                // {user, client, protocolVersion, createdAt}
+  bool stream_open = true;
+  std::vector<std::string> delivered;  // what reached the stream, in order
+};
+
 class FakeHost {
  public:
   std::int64_t now_ms = 1'750'000'000'000;
   bool fail_kv = false;
+  bool fail_mailbox = false;
   std::map<std::string, KvEntry> kv;
+  std::map<std::string, Mailbox> mailboxes;
   std::vector<LoggedOp> log;
   std::vector<std::size_t> batch_sizes;  // size of each parked batch, in order
 
   host::OpResult perform(const host::Operation& op);
-  // Runs one request to completion through `app`.
+  // Runs one request to completion through `app`. A response that opens a stream gets its mailbox,
+  // as the shim would connect it.
   http::Response run(app::App& app, http::Request request);
 
   std::size_t count(host::OpKind kind) const;

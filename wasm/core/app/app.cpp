@@ -2,6 +2,7 @@
 
 #include "app/mcp_endpoint.hpp"
 #include "app/origin_guard.hpp"
+#include "app/sse_endpoint.hpp"
 #include "app/principal.hpp"
 #include "app/responses.hpp"
 #include "base/result.hpp"
@@ -36,10 +37,14 @@ async::Task<http::Response> App::handle(const http::Request& request, const Requ
   const GuardResult guard = guard_host_and_origin(request, *url, config_);
   if (guard.failure) co_return jsonrpc_http_error(403, jsonrpc::invalid_request, guard.failure->message);
 
-  if (url->path == "/mcp") {
+  const std::string& path = url->path;
+  if (path == "/mcp" || path == "/sse" || path == "/sse/message") {
     auto who = co_await authenticate(request, host, ctx);
     if (!who) co_return who.error();
-    co_return co_await handle_mcp(request, *who, McpRouteDeps{server_, Sessions(config_, session_keys_)}, host, ctx);
+    Sessions sessions(config_, session_keys_);
+    if (path == "/mcp") co_return co_await handle_mcp(request, *who, McpRouteDeps{server_, sessions}, host, ctx);
+    if (path == "/sse") co_return co_await handle_sse_stream(request, *who, SseRouteDeps{server_, sessions, config_.sse_keepalive_ms}, host, ctx);
+    co_return co_await handle_sse_message(request, *url, *who, SseRouteDeps{server_, sessions, config_.sse_keepalive_ms}, host);
   }
   co_return text_response(404, "Not Found\n");
 }

@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include <charconv>
+
 #include "http/url.hpp"
 
 namespace app {
@@ -32,6 +34,11 @@ Config config_from_env(const EnvEntries& env) {
       c.cookie_encryption_key = value;
     } else if (name == "LOCAL_DEVELOPMENT") {
       c.local_development = value == "true" || value == "1";
+    } else if (name == "SSE_KEEPALIVE_MS") {
+      std::uint32_t ms = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
+      if (ec == std::errc() && end == value.data() + value.size() && ms >= 100 && ms <= 60000)
+        c.sse_keepalive_ms = ms;
     }
   }
   return c;

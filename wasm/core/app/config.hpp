@@ -20,6 +20,9 @@ struct Config {
   std::vector<std::string> allowed_origins;  // ALLOWED_ORIGINS, comma-separated, exact origins
   std::string cookie_encryption_key;         // COOKIE_ENCRYPTION_KEY (secret)
   bool local_development = false;            // LOCAL_DEVELOPMENT="true": only the dev config sets it
+  // SSE_KEEPALIVE_MS: how often an idle legacy SSE stream gets a `: keepalive` comment. A closed
+  // stream is noticed on a write, so this also bounds how long a dead session lingers.
+  std::uint32_t sse_keepalive_ms = 20000;
 };
 
 using EnvEntries = std::vector<std::pair<std::string, std::string>>;

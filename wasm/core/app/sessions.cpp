@@ -33,14 +33,14 @@ async::Task<base::Result<std::string, http::Response>> Sessions::mac_key(host::H
 }
 
 async::Task<base::Result<std::string, http::Response>> Sessions::issue(host::Host& host, const RequestContext& ctx,
-                                                                      const Principal& who,
+                                                                      const Principal& who, mcp::SessionKind kind,
                                                                       std::string protocol_version) {
   auto key = co_await mac_key(host);
   if (!key) co_return base::Err{key.error()};
   host::OpResult nonce = co_await host.perform_one(host::op_random(mcp::session_nonce_bytes));
   if (!nonce.ok() || nonce.bytes.size() != mcp::session_nonce_bytes) co_return base::Err{unavailable()};
 
-  mcp::SessionClaims claims{std::move(protocol_version), ctx.now_ms / 1000, std::move(nonce.bytes), who.user,
+  mcp::SessionClaims claims{kind, std::move(protocol_version), ctx.now_ms / 1000, std::move(nonce.bytes), who.user,
                             who.client};
   std::string signed_bytes = mcp::serialize_claims(claims);
   host::OpResult mac = co_await host.perform_one(host::op_hmac_sha256(*key, signed_bytes));
@@ -67,9 +67,27 @@ async::Task<base::Result<mcp::SessionClaims, http::Response>> Sessions::verify(h
   const std::int64_t now_s = ctx.now_ms / 1000;
   const auto& c = decoded->claims;
   if (c.issued_at > now_s + 300 || now_s - c.issued_at > session_max_age_seconds) co_return base::Err{not_found()};
-  if (c.user != who.user || c.client != who.client) co_return base::Err{not_found()};
+  if (!belongs_to(c, who, mcp::SessionKind::streamable_http)) co_return base::Err{not_found()};
   if (r[1].status == host::OpStatus::failed) co_return base::Err{unavailable()};
   if (r[1].status == host::OpStatus::ok) co_return base::Err{not_found()};  // ended by DELETE
+  co_return std::move(decoded->claims);
+}
+
+bool Sessions::belongs_to(const mcp::SessionClaims& c, const Principal& who, mcp::SessionKind kind) {
+  return c.kind == kind && c.user == who.user && c.client == who.client;
+}
+
+async::Task<base::Result<mcp::SessionClaims, http::Response>> Sessions::verify_sse(host::Host& host,
+                                                                                  const Principal& who,
+                                                                                  const std::string& id) {
+  auto decoded = mcp::decode_session_id(id);
+  if (!decoded) co_return base::Err{not_found()};
+  auto key = co_await mac_key(host);
+  if (!key) co_return base::Err{key.error()};
+  host::OpResult mac = co_await host.perform_one(host::op_hmac_sha256(*key, decoded->signed_bytes));
+  if (!mac.ok()) co_return base::Err{unavailable()};
+  if (!base::constant_time_equal(mac.bytes, decoded->mac)) co_return base::Err{not_found()};
+  if (!belongs_to(decoded->claims, who, mcp::SessionKind::legacy_sse)) co_return base::Err{not_found()};
   co_return std::move(decoded->claims);
 }
 

@@ -1,10 +1,13 @@
 // Mcp-Session-Id issue, verification and ending, through the host (HMAC, random, KV).
 //
 // Contract:
-// 1. `issue` draws 16 random bytes and signs the claims; any isolate can `verify`.
-// 2. `verify` refuses (404) a malformed id, a bad MAC (constant-time compare), an id older than
-//    `session_max_age_seconds` or issued in the future, an id bound to another principal, and an
-//    ended id (KV tombstone). The MAC and the tombstone lookup run as one parallel batch.
+// 1. `issue` draws 16 random bytes and signs the claims; any isolate can verify them.
+// 2. `verify` (Streamable HTTP) refuses (404) a malformed id, a bad MAC (constant-time compare), an
+//    id of the other transport, an id older than `session_max_age_seconds` or issued in the
+//    future, an id bound to another principal, and an ended id (KV tombstone). The MAC and the
+//    tombstone lookup run as one parallel batch.
+// 2b. `verify_sse` (legacy SSE) checks the MAC, the transport and the principal only: whether the
+//    session still exists is the mailbox's to say, when the reply is handed to it.
 // 3. `end` writes the tombstone until the id could no longer verify anyway (KV TTL >= 60 s).
 // 4. Storage failure is 503, never a silent pass. No COOKIE_ENCRYPTION_KEY is 500 (fail closed).
 // 5. The derived MAC key is cached per instance in `SessionKeyCache` (one HMAC saved per request).
@@ -33,15 +36,19 @@ class Sessions {
   Sessions(const Config& config, SessionKeyCache& cache) : config_(config), cache_(cache) {}
 
   async::Task<base::Result<std::string, http::Response>> issue(host::Host& host, const RequestContext& ctx,
-                                                               const Principal& who, std::string protocol_version);
+                                                               const Principal& who, mcp::SessionKind kind,
+                                                               std::string protocol_version);
   async::Task<base::Result<mcp::SessionClaims, http::Response>> verify(host::Host& host, const RequestContext& ctx,
                                                                        const Principal& who, const std::string& id);
+  async::Task<base::Result<mcp::SessionClaims, http::Response>> verify_sse(host::Host& host, const Principal& who,
+                                                                           const std::string& id);
   // Call after `verify` succeeded.
   async::Task<std::optional<http::Response>> end(host::Host& host, const RequestContext& ctx,
                                                  const mcp::SessionClaims& claims);
 
  private:
   async::Task<base::Result<std::string, http::Response>> mac_key(host::Host& host);
+  static bool belongs_to(const mcp::SessionClaims& c, const Principal& who, mcp::SessionKind kind);
 
   const Config& config_;
   SessionKeyCache& cache_;

@@ -21,6 +21,11 @@ enum class OpKind : std::uint8_t {
   kv_get = 4,       // key                             -> value, or not_found
   kv_put = 5,       // key, data, n: expiration TTL s  -> empty (0 = no expiry)
   kv_delete = 6,    // key                             -> empty
+  // Legacy SSE: hand `data` (framed SSE events, may be empty) to the session mailbox named `key`.
+  // `extra` is a JSON object {user, client[, protocolVersion]}: the mailbox delivers only to its
+  // owner, and records a negotiated version. -> empty when delivered; not_found when the session
+  // does not exist, its stream has closed, or the owner differs.
+  mailbox_deliver = 7,
 };
 
 struct Operation {
@@ -28,6 +33,7 @@ struct Operation {
   std::string key;
   std::string data;
   std::uint64_t n = 0;
+  std::string extra;
 };
 
 enum class OpStatus : std::uint8_t {
@@ -53,5 +59,8 @@ inline Operation op_kv_put(std::string key, std::string value, std::uint64_t ttl
   return {OpKind::kv_put, std::move(key), std::move(value), ttl_seconds};
 }
 inline Operation op_kv_delete(std::string key) { return {OpKind::kv_delete, std::move(key), {}, 0}; }
+inline Operation op_mailbox_deliver(std::string mailbox, std::string payload, std::string check) {
+  return {OpKind::mailbox_deliver, std::move(mailbox), std::move(payload), 0, std::move(check)};
+}
 
 }  // namespace host

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,10 +34,21 @@ struct Request {
   }
 };
 
+// A response whose body stays open: the driver sends `body` first, then connects to the mailbox
+// and forwards what it receives, writing `keepalive` every `keepalive_ms` until either side closes.
+// The driver knows nothing of what the bytes mean (legacy SSE frames them; see app/sse_endpoint).
+struct StreamDirective {
+  std::string mailbox;  // the mailbox's name
+  std::string init;     // the record the mailbox keeps for this stream (JSON)
+  std::uint32_t keepalive_ms = 0;
+  std::string keepalive;
+};
+
 struct Response {
   std::uint16_t status = 200;
   std::vector<Header> headers;
   std::string body;
+  std::optional<StreamDirective> stream;
 
   Response& set(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

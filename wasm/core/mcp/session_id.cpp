@@ -29,10 +29,13 @@ std::optional<std::string> take_field(std::string_view& in) {
   return field;
 }
 
+constexpr std::string_view kind_name(SessionKind k) { return k == SessionKind::legacy_sse ? "sse" : "mcp"; }
+
 }  // namespace
 
 std::string serialize_claims(const SessionClaims& c) {
   std::string out;
+  put_field(out, kind_name(c.kind));
   put_field(out, c.protocol_version);
   put_field(out, std::to_string(c.issued_at));
   put_field(out, c.nonce);
@@ -56,18 +59,23 @@ std::optional<DecodedSessionId> decode_session_id(std::string_view id) {
 
   DecodedSessionId out;
   std::string_view in = *signed_bytes;
+  auto kind = take_field(in);
   auto version = take_field(in);
   auto issued = take_field(in);
   auto nonce = take_field(in);
   auto user = take_field(in);
   auto client = take_field(in);
-  if (!version || !issued || !nonce || !user || !client || !in.empty()) return std::nullopt;
+  if (!kind || !version || !issued || !nonce || !user || !client || !in.empty()) return std::nullopt;
+  SessionKind k;
+  if (*kind == kind_name(SessionKind::streamable_http)) k = SessionKind::streamable_http;
+  else if (*kind == kind_name(SessionKind::legacy_sse)) k = SessionKind::legacy_sse;
+  else return std::nullopt;
   std::int64_t issued_at = 0;
   const auto [end, ec] = std::from_chars(issued->data(), issued->data() + issued->size(), issued_at);
   if (ec != std::errc() || end != issued->data() + issued->size() || issued_at < 0) return std::nullopt;
   if (nonce->size() != session_nonce_bytes) return std::nullopt;
 
-  out.claims = SessionClaims{std::move(*version), issued_at, std::move(*nonce), std::move(*user), std::move(*client)};
+  out.claims = SessionClaims{k, std::move(*version), issued_at, std::move(*nonce), std::move(*user), std::move(*client)};
   out.signed_bytes = std::move(*signed_bytes);
   out.mac = std::move(*mac);
   return out;
@@ -76,5 +84,7 @@ std::optional<DecodedSessionId> decode_session_id(std::string_view id) {
 std::string session_tombstone_key(const SessionClaims& claims) {
   return "mcp-session-ended:" + base::base64url_encode(claims.nonce);
 }
+
+std::string session_mailbox_name(const SessionClaims& claims) { return base::base64url_encode(claims.nonce); }
 
 }  // namespace mcp

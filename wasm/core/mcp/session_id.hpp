@@ -3,9 +3,10 @@
 // Contract:
 // 1. An id is visible ASCII: "s1." + base64url(claims) + "." + base64url(HMAC-SHA256(key, claims)).
 //    Any isolate holding COOKIE_ENCRYPTION_KEY verifies it without storage.
-// 2. The claims are canonical and length-prefixed ("<len>:<bytes>" per field): protocol version,
-//    issue time (Unix seconds), 16 random bytes, and the principal (user, client; empty until
-//    sign-in exists). Two different claim sets never serialise alike.
+// 2. The claims are canonical and length-prefixed ("<len>:<bytes>" per field): the transport the id
+//    belongs to ("mcp" for Streamable HTTP, "sse" for legacy SSE, so one can never be used as the
+//    other), protocol version, issue time (Unix seconds), 16 random bytes, and the principal (user,
+//    client; empty until sign-in exists). Two different claim sets never serialise alike.
 // 3. The MAC key is HMAC-SHA256(COOKIE_ENCRYPTION_KEY, "mcp-session-id/v1"): derived, never the
 //    raw secret, so a MAC made for another purpose cannot be replayed as a session id.
 // 4. `decode` only splits and parses; `expected_mac` says what the MAC must be; the caller
@@ -24,8 +25,11 @@ inline constexpr std::size_t session_nonce_bytes = 16;
 // Longest id we read; longer header values are refused before decoding.
 inline constexpr std::size_t max_session_id_length = 512;
 
+enum class SessionKind { streamable_http, legacy_sse };
+
 struct SessionClaims {
-  std::string protocol_version;
+  SessionKind kind = SessionKind::streamable_http;
+  std::string protocol_version;  // empty for legacy SSE (negotiated later, kept by the mailbox)
   std::int64_t issued_at = 0;  // Unix seconds
   std::string nonce;           // random bytes
   std::string user;            // empty until sign-in exists
@@ -43,5 +47,7 @@ std::string encode_session_id(const std::string& signed_bytes, const std::string
 std::optional<DecodedSessionId> decode_session_id(std::string_view id);
 // The KV key that marks an ended session (DELETE); see docs/storage-schema.md.
 std::string session_tombstone_key(const SessionClaims& claims);
+// The name of a legacy SSE session's mailbox (its Durable Object).
+std::string session_mailbox_name(const SessionClaims& claims);
 
 }  // namespace mcp

@@ -115,6 +115,7 @@ std::string encode_parked(const std::vector<host::Operation>& ops) {
     w.u8(static_cast<std::uint8_t>(op.kind));
     w.bytes(op.key);
     w.bytes(op.data);
+    w.bytes(op.extra);
     w.u64(op.n);
   }
   return std::move(w.buffer());
@@ -130,6 +131,13 @@ std::string encode_response(const http::Response& response) {
     w.bytes(value);
   }
   w.bytes(response.body);
+  w.u8(response.stream ? 1 : 0);
+  if (response.stream) {
+    w.bytes(response.stream->mailbox);
+    w.bytes(response.stream->init);
+    w.u32(response.stream->keepalive_ms);
+    w.bytes(response.stream->keepalive);
+  }
   return std::move(w.buffer());
 }
 

@@ -1,0 +1,25 @@
+// The test configuration's entry (scripts/lib/dev_config.mjs --test): the product's worker, with
+// its bindings wrapped by test-only controls that production never loads.
+//   x-test-kv-delay-ms: N   every OAUTH_KV operation of this request answers N ms late
+import worker from "../../worker-shim/index.js";
+
+export { McpMailbox } from "../../worker-shim/sse_session.js";
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+function slowKv(kv, ms) {
+  return {
+    get: async (...args) => { await sleep(ms); return kv.get(...args); },
+    put: async (...args) => { await sleep(ms); return kv.put(...args); },
+    delete: async (...args) => { await sleep(ms); return kv.delete(...args); },
+    list: async (...args) => { await sleep(ms); return kv.list(...args); },
+  };
+}
+
+export default {
+  fetch(request, env, ctx) {
+    const delay = Number(request.headers.get("x-test-kv-delay-ms") || 0);
+    const wrapped = delay > 0 ? { ...env, OAUTH_KV: slowKv(env.OAUTH_KV, delay) } : env;
+    return worker.fetch(request, wrapped, ctx);
+  },
+};

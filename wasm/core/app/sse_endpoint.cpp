@@ -1,0 +1,96 @@
+#include "app/sse_endpoint.hpp"
+
+#include "app/jsonrpc_post.hpp"
+#include "app/responses.hpp"
+#include "jsonrpc/message.hpp"
+
+namespace app {
+
+using json::Json;
+
+namespace {
+
+http::Response method_not_allowed(const char* allow, const char* message) {
+  http::Response r = jsonrpc_http_error(405, jsonrpc::invalid_request, message);
+  r.set("allow", allow);
+  return r;
+}
+
+bool accepts_event_stream(const std::string* accept) {
+  if (!accept) return true;
+  const std::string a = http::to_lower_ascii(*accept);
+  return a.find("text/event-stream") != std::string::npos || a.find("*/*") != std::string::npos ||
+         a.find("text/*") != std::string::npos;
+}
+
+}  // namespace
+
+std::string sse_event(std::string_view name, std::string_view data) {
+  std::string out = "event: ";
+  out += name;
+  out += '\n';
+  while (true) {
+    const auto nl = data.find('\n');
+    out += "data: ";
+    out += data.substr(0, nl);
+    out += '\n';
+    if (nl == std::string_view::npos) break;
+    data.remove_prefix(nl + 1);
+  }
+  out += '\n';
+  return out;
+}
+
+async::Task<http::Response> handle_sse_stream(const http::Request& request, const Principal& who, SseRouteDeps deps,
+                                              host::Host& host, const RequestContext& ctx) {
+  if (request.method != "GET") co_return method_not_allowed("GET", "Method Not Allowed: open the stream with GET /sse");
+  if (!accepts_event_stream(request.header("accept")))
+    co_return jsonrpc_http_error(406, jsonrpc::invalid_request, "Not Acceptable: the client must accept text/event-stream");
+
+  auto id = co_await deps.sessions.issue(host, ctx, who, mcp::SessionKind::legacy_sse, "");
+  if (!id) co_return id.error();
+  auto decoded = mcp::decode_session_id(*id);  // our own id: always decodes
+
+  http::Response r;
+  r.status = 200;
+  r.set("content-type", "text/event-stream");
+  r.set("cache-control", "no-cache");
+  r.body = sse_event("endpoint", "/sse/message?sessionId=" + *id);
+  r.stream = http::StreamDirective{
+      mcp::session_mailbox_name(decoded->claims),
+      json::dump(Json{{"user", who.user}, {"client", who.client}, {"protocolVersion", nullptr}, {"createdAt", ctx.now_ms}}),
+      deps.keepalive_ms, ": keepalive\n\n"};
+  co_return r;
+}
+
+async::Task<http::Response> handle_sse_message(const http::Request& request, const http::UrlParts& url,
+                                               const Principal& who, SseRouteDeps deps, host::Host& host) {
+  if (request.method != "POST")
+    co_return method_not_allowed("POST", "Method Not Allowed: post messages to /sse/message");
+  const auto session_id = http::query_param(url.query, "sessionId");
+  if (!session_id || session_id->empty())
+    co_return bad_request("Bad Request: the sessionId query parameter is required", jsonrpc::invalid_request);
+  auto post = read_jsonrpc_post(request);
+  if (!post) co_return post.error();
+  auto claims = co_await deps.sessions.verify_sse(host, who, *session_id);
+  if (!claims) co_return claims.error();
+  if (auto refusal = batch_refusal(*post)) co_return std::move(*refusal);
+
+  auto done = co_await dispatch(deps.server, *post, host);
+  if (!done) co_return done.error();
+
+  std::string events;
+  if (!done->replies.empty()) events = sse_event("message", json::dump(post->batch ? done->replies : done->replies[0]));
+  Json check{{"user", who.user}, {"client", who.client}};
+  if (done->initialized) check["protocolVersion"] = *done->initialized;
+  host::OpResult delivered = co_await host.perform_one(
+      host::op_mailbox_deliver(mcp::session_mailbox_name(*claims), std::move(events), json::dump(check)));
+  if (delivered.status == host::OpStatus::not_found)
+    co_return jsonrpc_http_error(404, jsonrpc::invalid_request, "Session not found: open a new stream with GET /sse");
+  if (!delivered.ok())
+    co_return jsonrpc_http_error(503, jsonrpc::internal_error, "Service temporarily unavailable: the session mailbox did not answer");
+  http::Response accepted = text_response(202, "Accepted");
+  co_return accepted;
+}
+
+}  // namespace app
