@@ -1,6 +1,7 @@
 // Performs one operation the core parked (wasm/core/host/operation.hpp), with the platform's own
 // KV and WebCrypto. Answers { status: 0 ok | 1 not found | 2 failed, bytes }.
 import { keyText } from "./http_codec.js";
+import { performFetch } from "./perform_fetch.js";
 import { mailbox } from "./sse_session.js";
 
 const OK = 0, NOT_FOUND = 1, FAILED = 2;
@@ -35,7 +36,17 @@ const kinds = {
   },
   6: async (op, env) => { await env.OAUTH_KV.delete(keyText(op.key)); return EMPTY; },
   7: async (op, env) => ((await mailbox(env, keyText(op.key)).deliver(keyText(op.extra), op.data)) ? EMPTY : null),
+  8: async (op) => new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv: op.extra }, await aesKey(op.key, "AES-GCM"), op.data)),
+  9: async (op) => new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: op.extra }, await aesKey(op.key, "AES-GCM"), op.data)),
+  10: async (op) => new Uint8Array(await crypto.subtle.wrapKey("raw",
+    await crypto.subtle.importKey("raw", op.data, "AES-GCM", true, ["encrypt"]), await aesKey(op.key, "AES-KW"), "AES-KW")),
+  11: async (op) => new Uint8Array(await crypto.subtle.exportKey("raw", await crypto.subtle.unwrapKey("raw", op.data,
+    await aesKey(op.key, "AES-KW"), "AES-KW", "AES-GCM", true, ["encrypt"]))),
+  12: (op) => performFetch(op),
 };
+
+const usages = { "AES-GCM": ["encrypt", "decrypt"], "AES-KW": ["wrapKey", "unwrapKey"] };
+const aesKey = (bytes, name) => crypto.subtle.importKey("raw", bytes, name, false, usages[name]);
 
 export async function performOperation(op, env) {
   const perform = kinds[op.kind];

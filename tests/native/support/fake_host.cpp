@@ -8,6 +8,57 @@
 
 namespace fake {
 
+namespace {
+
+// AES-256-GCM, 16-byte tag appended, as WebCrypto's encrypt/decrypt.
+std::optional<std::string> aes_gcm(bool encrypt, const std::string& key, const std::string& iv, const std::string& in) {
+  if (key.size() != 32 || iv.size() != 12) return std::nullopt;
+  if (!encrypt && in.size() < 16) return std::nullopt;
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  const auto* k = reinterpret_cast<const unsigned char*>(key.data());
+  const auto* v = reinterpret_cast<const unsigned char*>(iv.data());
+  std::string out(in.size() + 16, '\0');
+  int len = 0;
+  int total = 0;
+  bool ok = EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), nullptr, k, v, encrypt ? 1 : 0) == 1;
+  const std::size_t body = encrypt ? in.size() : in.size() - 16;
+  if (ok && !encrypt)
+    ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, const_cast<char*>(in.data() + body)) == 1;
+  ok = ok && EVP_CipherUpdate(ctx, reinterpret_cast<unsigned char*>(out.data()), &len,
+                              reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(body)) == 1;
+  total = len;
+  ok = ok && EVP_CipherFinal_ex(ctx, reinterpret_cast<unsigned char*>(out.data()) + total, &len) == 1;
+  total += len;
+  if (ok && encrypt) ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, out.data() + total) == 1;
+  EVP_CIPHER_CTX_free(ctx);
+  if (!ok) return std::nullopt;
+  out.resize(encrypt ? total + 16 : total);
+  return out;
+}
+
+// AES-256 key wrap (RFC 3394), as WebCrypto's AES-KW.
+std::optional<std::string> aes_kw(bool wrap, const std::string& kek, const std::string& in) {
+  if (kek.size() != 32 || in.size() % 8 != 0 || in.size() < (wrap ? 16u : 24u)) return std::nullopt;
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  EVP_CIPHER_CTX_set_flags(ctx, EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
+  std::string out(in.size() + 16, '\0');
+  int len = 0;
+  int total = 0;
+  bool ok = EVP_CipherInit_ex(ctx, EVP_aes_256_wrap(), nullptr, reinterpret_cast<const unsigned char*>(kek.data()),
+                              nullptr, wrap ? 1 : 0) == 1;
+  ok = ok && EVP_CipherUpdate(ctx, reinterpret_cast<unsigned char*>(out.data()), &len,
+                              reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size())) == 1;
+  total = len;
+  ok = ok && EVP_CipherFinal_ex(ctx, reinterpret_cast<unsigned char*>(out.data()) + total, &len) == 1;
+  total += len;
+  EVP_CIPHER_CTX_free(ctx);
+  if (!ok) return std::nullopt;
+  out.resize(total);
+  return out;
+}
+
+}  // namespace
+
 host::OpResult FakeHost::perform(const host::Operation& op) {
   log.push_back({op.kind, op.key});
   using host::OpKind;
@@ -44,7 +95,7 @@ host::OpResult FakeHost::perform(const host::Operation& op) {
     case OpKind::kv_put: {
       if (fail_kv) return {OpStatus::failed, "kv unavailable"};
       if (op.n != 0 && op.n < 60) return {OpStatus::failed, "expirationTtl below 60"};  // as Workers KV
-      kv[op.key] = KvEntry{op.data, op.n ? now_ms + static_cast<std::int64_t>(op.n) * 1000 : 0, op.n};
+      kv[op.key] = KvEntry{op.data, op.extra, op.n ? now_ms + static_cast<std::int64_t>(op.n) * 1000 : 0, op.n};
       return {OpStatus::ok, {}};
     }
     case OpKind::mailbox_deliver: {
@@ -58,6 +109,24 @@ host::OpResult FakeHost::perform(const host::Operation& op) {
       if (check.value->contains("protocolVersion")) record["protocolVersion"] = (*check.value)["protocolVersion"];
       if (!op.data.empty()) it->second.delivered.push_back(op.data);
       return {OpStatus::ok, {}};
+    }
+    case OpKind::aes_gcm_encrypt:
+    case OpKind::aes_gcm_decrypt: {
+      auto out = aes_gcm(op.kind == OpKind::aes_gcm_encrypt, op.key, op.extra, op.data);
+      return out ? host::OpResult{OpStatus::ok, *out} : host::OpResult{OpStatus::failed, "aes-gcm"};
+    }
+    case OpKind::aes_kw_wrap:
+    case OpKind::aes_kw_unwrap: {
+      auto out = aes_kw(op.kind == OpKind::aes_kw_wrap, op.key, op.data);
+      return out ? host::OpResult{OpStatus::ok, *out} : host::OpResult{OpStatus::failed, "aes-kw"};
+    }
+    case OpKind::fetch: {
+      auto request = host::decode_fetch_operation(op);
+      if (!request) return {OpStatus::failed, "bad fetch operation"};
+      fetched.push_back(*request);
+      auto response = on_fetch ? on_fetch(*request) : std::nullopt;
+      if (!response) return {OpStatus::failed, "network error"};
+      return {OpStatus::ok, host::encode_fetch_response(*response)};
     }
     case OpKind::kv_delete: {
       if (fail_kv) return {OpStatus::failed, "kv unavailable"};

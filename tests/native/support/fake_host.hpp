@@ -1,17 +1,21 @@
 // FakeHost: the native driver. It performs what a Run parks, the way the shim does in workerd.
 //
 // 1. KV is in memory and honours TTLs against `now_ms`, which tests set.
-// 2. Crypto is OpenSSL; random bytes come from OpenSSL's RAND_bytes.
+// 2. Crypto is OpenSSL (AES-KW with EVP_CIPHER_CTX_FLAG_WRAP_ALLOW); random bytes come from
+//    OpenSSL's RAND_bytes. Outbound HTTP answers through `on_fetch`.
 // 3. Every operation asked for is logged (kind and key), so tests assert on the storage schema.
 // 4. `fail_kv` makes every KV operation answer `failed`, as a storage outage would.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "app/app.hpp"
+#include "host/fetch.hpp"
 #include "host/operation.hpp"
 #include "http/message.hpp"
 #include "json/json.hpp"
@@ -20,6 +24,7 @@ namespace fake {
 
 struct KvEntry {
   std::string value;
+  std::string metadata;
   std::int64_t expires_at_ms = 0;  // 0 = never
   std::uint64_t ttl_seconds = 0;
 };
@@ -43,6 +48,9 @@ class FakeHost {
   bool fail_mailbox = false;
   std::map<std::string, KvEntry> kv;
   std::map<std::string, Mailbox> mailboxes;
+  // Outbound HTTP: tests script the world (the GitHub stand-in's role natively). Unset: failed.
+  std::function<std::optional<host::FetchResponse>(const host::FetchRequest&)> on_fetch;
+  std::vector<host::FetchRequest> fetched;
   std::vector<LoggedOp> log;
   std::vector<std::size_t> batch_sizes;  // size of each parked batch, in order
 

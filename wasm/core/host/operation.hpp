@@ -19,13 +19,22 @@ enum class OpKind : std::uint8_t {
   sha256 = 2,       // data                            -> 32-byte digest
   hmac_sha256 = 3,  // key, data                       -> 32-byte MAC
   kv_get = 4,       // key                             -> value, or not_found
-  kv_put = 5,       // key, data, n: expiration TTL s  -> empty (0 = no expiry)
+  kv_put = 5,       // key, data, n: expiration TTL s (0 = none), extra: KV metadata JSON (may be empty)
+                    //                                 -> empty
   kv_delete = 6,    // key                             -> empty
   // Legacy SSE: hand `data` (framed SSE events, may be empty) to the session mailbox named `key`.
   // `extra` is a JSON object {user, client[, protocolVersion]}: the mailbox delivers only to its
   // owner, and records a negotiated version. -> empty when delivered; not_found when the session
   // does not exist, its stream has closed, or the owner differs.
   mailbox_deliver = 7,
+  aes_gcm_encrypt = 8,   // key (32 bytes), data: plaintext, extra: IV (12 bytes) -> ciphertext || tag
+  aes_gcm_decrypt = 9,   // key, data: ciphertext || tag, extra: IV               -> plaintext, or failed
+  aes_kw_wrap = 10,      // key: KEK (32 bytes), data: key to wrap (32 bytes)     -> 40 bytes (RFC 3394)
+  aes_kw_unwrap = 11,    // key: KEK, data: wrapped key                            -> key, or failed
+  // key: URL, data: body, extra: request head (wire::encode_fetch_head: method, headers),
+  // n: timeout ms. -> wire::encode_fetch_response (status, headers, body); failed when the
+  // request could not be made or timed out.
+  fetch = 12,
 };
 
 struct Operation {
@@ -59,6 +68,22 @@ inline Operation op_kv_put(std::string key, std::string value, std::uint64_t ttl
   return {OpKind::kv_put, std::move(key), std::move(value), ttl_seconds};
 }
 inline Operation op_kv_delete(std::string key) { return {OpKind::kv_delete, std::move(key), {}, 0}; }
+inline Operation op_kv_put_with_metadata(std::string key, std::string value, std::uint64_t ttl_seconds,
+                                         std::string metadata_json) {
+  return {OpKind::kv_put, std::move(key), std::move(value), ttl_seconds, std::move(metadata_json)};
+}
+inline Operation op_aes_gcm_encrypt(std::string key, std::string iv, std::string plaintext) {
+  return {OpKind::aes_gcm_encrypt, std::move(key), std::move(plaintext), 0, std::move(iv)};
+}
+inline Operation op_aes_gcm_decrypt(std::string key, std::string iv, std::string ciphertext) {
+  return {OpKind::aes_gcm_decrypt, std::move(key), std::move(ciphertext), 0, std::move(iv)};
+}
+inline Operation op_aes_kw_wrap(std::string kek, std::string key) {
+  return {OpKind::aes_kw_wrap, std::move(kek), std::move(key), 0, {}};
+}
+inline Operation op_aes_kw_unwrap(std::string kek, std::string wrapped) {
+  return {OpKind::aes_kw_unwrap, std::move(kek), std::move(wrapped), 0, {}};
+}
 inline Operation op_mailbox_deliver(std::string mailbox, std::string payload, std::string check) {
   return {OpKind::mailbox_deliver, std::move(mailbox), std::move(payload), 0, std::move(check)};
 }
