@@ -1,14 +1,20 @@
-// The official MCP TypeScript SDK client against the real module in workerd (Streamable HTTP).
+// The official MCP TypeScript SDK client against the real module in workerd: Streamable HTTP at
+// /mcp, and the legacy HTTP+SSE transport at /sse (SSEClientTransport, deprecated in the SDK but
+// still what older clients speak). One worker serves both (worker starts are costly).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, LATEST_PROTOCOL_VERSION, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { startWorker } from "./support/worker.mjs";
 import { assertOnlyAddTool, post, rpc } from "./support/mcp_http.mjs";
+import { postMessage, retry, sleep } from "./support/sse.mjs";
+
+const SSE_KEEPALIVE_MS = 300; // fast keepalives: a closed SSE stream is noticed within ~300 ms
 
 let worker;
-before(async () => { worker = await startWorker(); });
+before(async () => { worker = await startWorker({ vars: { SSE_KEEPALIVE_MS: String(SSE_KEEPALIVE_MS) } }); });
 after(async () => { await worker?.stop(); });
 
 // Every HTTP exchange the SDK makes, as { method, status }.
@@ -108,5 +114,93 @@ describe("SDK session termination", () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe("official SDK client (legacy HTTP+SSE, SSEClientTransport)", () => {
+  let client, transport, errors, exchanges;
+  before(async () => {
+    client = new Client({ name: "sdk-sse-integration-test", version: "1.0.0" });
+    exchanges = [];
+    errors = [];
+    // Every HTTP exchange, as { method, url, status } (the SDK sends the stream's GET through it too).
+    const fetchAndRecord = async (url, init) => {
+      const response = await fetch(url, init);
+      exchanges.push({ method: init?.method ?? "GET", url: String(url), status: response.status });
+      return response;
+    };
+    transport = new SSEClientTransport(new URL(`${worker.url}/sse`), { fetch: fetchAndRecord });
+    client.onerror = (e) => errors.push(e);
+    await client.connect(transport);
+  });
+  after(async () => { await client?.close(); });
+
+  // The session id the server announced in its endpoint event, as the SDK posted to it.
+  const sessionIdOf = () => {
+    const first = exchanges.find((e) => e.method === "POST");
+    assert.ok(first, JSON.stringify(exchanges));
+    return new URL(first.url).searchParams.get("sessionId");
+  };
+
+  test("connects over GET /sse and posts to the announced /sse/message endpoint", () => {
+    assert.deepEqual(client.getServerVersion(), { name: "remote-mcp-github-oauth-cpp", version: "0.1.0" });
+    assert.deepEqual(client.getServerCapabilities(), { tools: { listChanged: false } });
+    assert.equal(typeof client.getInstructions(), "string");
+    const [get] = exchanges;
+    assert.deepEqual(get, { method: "GET", url: `${worker.url}/sse`, status: 200 });
+    const posts = exchanges.filter((e) => e.method === "POST");
+    assert.ok(posts.length >= 2, JSON.stringify(exchanges)); // initialize, notifications/initialized
+    for (const e of posts) {
+      assert.equal(e.status, 202, JSON.stringify(e));
+      assert.match(e.url, /^http:\/\/127\.0\.0\.1:\d+\/sse\/message\?sessionId=s1\./);
+    }
+    assert.equal(new Set(posts.map((e) => e.url)).size, 1, "one session endpoint");
+  });
+
+  test("lists exactly the add tool", async () => {
+    const { tools } = await client.listTools();
+    assertOnlyAddTool(tools);
+  });
+
+  test("calls add", async () => {
+    const result = await client.callTool({ name: "add", arguments: { a: 1, b: 2 } });
+    assert.notEqual(result.isError, true);
+    assert.deepEqual(result.content, [{ type: "text", text: "3" }]);
+  });
+
+  test("bad arguments give a tool error result, not an exception", async () => {
+    const result = await client.callTool({ name: "add", arguments: { a: "1", b: 2 } });
+    assert.equal(result.isError, true);
+    assert.equal(result.content[0].type, "text");
+    assert.match(result.content[0].text, /\ba\b/);
+  });
+
+  test("an unknown tool rejects with McpError -32602", async () => {
+    await assert.rejects(client.callTool({ name: "subtract", arguments: { a: 1, b: 2 } }), (e) => {
+      assert.ok(e instanceof McpError, `expected McpError, got ${e}`);
+      assert.equal(e.code, ErrorCode.InvalidParams);
+      assert.equal(e.code, -32602);
+      return true;
+    });
+  });
+
+  test("concurrent calls are matched to their replies", async () => {
+    const results = await Promise.all([1, 2, 3, 4, 5].map((i) => client.callTool({ name: "add", arguments: { a: i, b: 100 * i } })));
+    assert.deepEqual(results.map((r) => r.content[0].text), ["101", "202", "303", "404", "505"]);
+  });
+
+  test("nothing reported an error; close() ends the stream and with it the session (404)", async () => {
+    assert.deepEqual(errors.map(String), []);
+    const sessionId = sessionIdOf();
+    assert.equal((await postMessage(worker.url, sessionId, rpc("ping"))).status, 202);
+    let closed = false;
+    transport.onclose = ((previous) => () => { closed = true; previous?.(); })(transport.onclose);
+    await client.close();
+    assert.equal(closed, true);
+    // The server notices the closed stream on its next keepalive write: wait ~3 periods, then a
+    // bounded retry (10 x 200 ms), never an open-ended poll.
+    await sleep(1000);
+    const r = await retry(() => postMessage(worker.url, sessionId, rpc("ping")), (x) => x.status === 404);
+    assert.equal(r.status, 404, `${r.status} ${r.text}`);
   });
 });

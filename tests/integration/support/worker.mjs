@@ -2,8 +2,20 @@
 //   const worker = await startWorker({ vars, secrets });   // worker.url, worker.port, worker.stop()
 // `vars` may be a function of the port, for vars that must name the worker's own origin
 // (e.g. PUBLIC_URL). Each worker gets its own temp dir: generated config, .dev.vars, local state.
-// `worker.cookieEncryptionKey` is the random secret it was given; `worker.output()` the last lines
-// wrangler printed. MCP_TEST_LOG_LEVEL=debug shows workerd's own errors in that output.
+// `worker.cookieEncryptionKey` is the random secret it was given (or `secrets.COOKIE_ENCRYPTION_KEY`);
+// `worker.output()` the last lines wrangler printed. MCP_TEST_LOG_LEVEL=debug shows workerd's own
+// errors in that output.
+//
+// For tests that run two wrangler processes as one deployment (sse_transport.test.mjs, cross-process):
+//   configure(config, { port, url })  edits the generated config (a parsed object) before wrangler
+//                                     reads it; may return a replacement
+//   persistTo                         the --persist-to directory (default <temp dir>/state; a
+//                                     directory given here is the caller's to remove)
+//   env                               extra environment for the wrangler process
+// Each worker registers in its own dev registry (WRANGLER_REGISTRY_PATH=<temp dir>/registry) unless
+// `env.WRANGLER_REGISTRY_PATH` names a shared one: workers of other runs (or a developer's
+// `npm run dev`) never see each other. `worker.name`, `worker.persistTo` and `worker.configPath`
+// describe what was started.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -40,22 +52,27 @@ const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 // A timer that does not keep the process alive (for timeouts raced against an exit).
 const timeout = (ms, value) => new Promise((ok) => setTimeout(ok, ms, value).unref());
 
-async function writeConfig(dir, extraVars) {
+async function writeConfig(dir, extraVars, configure, where) {
   const path = join(dir, "wrangler.jsonc");
   deriveConfig(path, { test: true });
   const text = await readFile(path, "utf8");
   const newline = text.indexOf("\n");
   const header = text.slice(0, newline + 1); // the "// Generated ..." comment line
-  const config = JSON.parse(text.slice(newline + 1));
+  let config = JSON.parse(text.slice(newline + 1));
   config.vars = { ...(config.vars ?? {}), ...extraVars };
+  if (configure) config = (await configure(config, where)) ?? config;
   await writeFile(path, header + JSON.stringify(config, null, 2) + "\n");
-  return path;
+  return { path, config };
 }
 
 const devVarsLine = (name, value) => `${name}=${JSON.stringify(String(value))}\n`;
 
-export async function startWorker({ vars = {}, secrets = {}, logLevel = process.env.MCP_TEST_LOG_LEVEL ?? "warn" } = {}) {
+export async function startWorker({
+  vars = {}, secrets = {}, logLevel = process.env.MCP_TEST_LOG_LEVEL ?? "warn", configure, persistTo, env = {},
+} = {}) {
   const dir = await mkdtemp(join(tmpdir(), "mcp-integration-"));
+  const statePath = persistTo ?? join(dir, "state");
+  let name;
   const [port, inspectorPort] = await freePorts(2);
   const url = `http://127.0.0.1:${port}`;
   const extraVars = typeof vars === "function" ? vars({ port, url }) : vars;
@@ -87,7 +104,9 @@ export async function startWorker({ vars = {}, secrets = {}, logLevel = process.
   };
 
   try {
-    const configPath = await writeConfig(dir, extraVars);
+    const written = await writeConfig(dir, extraVars, configure, { port, url });
+    const configPath = written.path;
+    name = written.config.name;
     await writeFile(join(dir, ".dev.vars"),
       Object.entries(allSecrets).map(([k, v]) => devVarsLine(k, v)).join(""));
 
@@ -95,12 +114,18 @@ export async function startWorker({ vars = {}, secrets = {}, logLevel = process.
       join(repoRoot, "node_modules/.bin/wrangler"),
       ["dev", "-c", configPath, "-c", join(repoRoot, "tests/fakes/fake_ai/wrangler.jsonc"),
         "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
-        "--persist-to", join(dir, "state"), "--log-level", logLevel, "--show-interactive-dev-session=false"],
+        "--persist-to", statePath, "--log-level", logLevel, "--show-interactive-dev-session=false"],
       {
         cwd: repoRoot,
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+        env: {
+          ...process.env,
+          CLOUDFLARE_CF_FETCH_ENABLED: "false",
+          WRANGLER_SEND_METRICS: "false",
+          WRANGLER_REGISTRY_PATH: join(dir, "registry"),
+          ...env,
+        },
       },
     );
     child.stdout.on("data", keep);
@@ -132,5 +157,5 @@ export async function startWorker({ vars = {}, secrets = {}, logLevel = process.
     throw e;
   }
 
-  return { url, port, cookieEncryptionKey, output, stop };
+  return { url, port, cookieEncryptionKey, output, stop, name, persistTo: statePath, configPath: join(dir, "wrangler.jsonc") };
 }
