@@ -77,3 +77,10 @@ export function writeFetchResponse(status, headers, body) {
   w.u16(status); w.pairs(headers); w.bytes(body);
   return w.copyTo(new Uint8Array(w.size));
 }
+
+export function writeList(complete, cursor, names) {
+  const w = new Writer();
+  w.u8(complete ? 1 : 0); w.bytes(cursor); w.u32(names.length);
+  for (const name of names) w.bytes(name);
+  return w.copyTo(new Uint8Array(w.size));
+}

@@ -1,6 +1,6 @@
 // Performs one operation the core parked (wasm/core/host/operation.hpp), with the platform's own
 // KV and WebCrypto. Answers { status: 0 ok | 1 not found | 2 failed, bytes }.
-import { keyText } from "./http_codec.js";
+import { keyText, writeList } from "./http_codec.js";
 import { performFetch } from "./perform_fetch.js";
 import { mailbox } from "./sse_session.js";
 
@@ -30,7 +30,9 @@ const kinds = {
     return value === null ? null : new Uint8Array(value);
   },
   5: async (op, env) => {
-    const options = op.n > 0 ? { expirationTtl: op.n } : undefined;
+    const options = {};
+    if (op.n > 0) options.expirationTtl = op.n;
+    if (op.extra.length > 0) options.metadata = JSON.parse(keyText(op.extra));
     await env.OAUTH_KV.put(keyText(op.key), op.data, options);
     return EMPTY;
   },
@@ -43,6 +45,10 @@ const kinds = {
   11: async (op) => new Uint8Array(await crypto.subtle.exportKey("raw", await crypto.subtle.unwrapKey("raw", op.data,
     await aesKey(op.key, "AES-KW"), "AES-KW", "AES-GCM", true, ["encrypt"]))),
   12: (op) => performFetch(op),
+  13: async (op, env) => {
+    const page = await env.OAUTH_KV.list({ prefix: keyText(op.key), cursor: keyText(op.data) || undefined, limit: op.n });
+    return writeList(page.list_complete, page.cursor ?? "", page.keys.map((k) => k.name));
+  },
 };
 
 const usages = { "AES-GCM": ["encrypt", "decrypt"], "AES-KW": ["wrapKey", "unwrapKey"] };

@@ -28,3 +28,21 @@ TEST_CASE("missing configuration stays empty and local development stays off", "
   REQUIRE(c.cookie_encryption_key.empty());
   REQUIRE_FALSE(c.local_development);
 }
+
+TEST_CASE("GitHub settings and ACCESS_TOKEN_TTL", "[app][config]") {
+  auto c = app::config_from_env({{"GITHUB_CLIENT_ID", "id"},
+                                 {"GITHUB_CLIENT_SECRET", "secret"},
+                                 {"GITHUB_OAUTH_URL", "http://127.0.0.1:8790/login/oauth/"},
+                                 {"GITHUB_API_URL", "http://127.0.0.1:8790"},
+                                 {"ACCESS_TOKEN_TTL", "1"}});
+  REQUIRE(c.github_oauth_url == "http://127.0.0.1:8790/login/oauth");
+  REQUIRE(c.github_api_url == "http://127.0.0.1:8790");
+  REQUIRE(c.access_token_ttl == 1);
+  REQUIRE(c.missing_sign_in_secrets() == std::vector<std::string>{"COOKIE_ENCRYPTION_KEY"});
+
+  auto d = app::config_from_env({{"ACCESS_TOKEN_TTL", "0"}, {"GITHUB_OAUTH_URL", "not a url"}});
+  REQUIRE(d.access_token_ttl == 3600);
+  REQUIRE(d.github_oauth_url == "https://github.com/login/oauth");
+  REQUIRE(d.github_api_url == "https://api.github.com");
+  REQUIRE(d.missing_sign_in_secrets().size() == 3);
+}

@@ -2,10 +2,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "app/app.hpp"
 #include "app/limits.hpp"
 #include "support/fake_host.hpp"
 #include "support/requests.hpp"
+#include "support/sign_in.hpp"
 
 using fake::body_json;
 using fake::call_body;
@@ -19,6 +22,9 @@ namespace {
 app::Config test_config() {
   app::Config c;
   c.cookie_encryption_key = "test-cookie-encryption-key";
+  c.github_client_id = "gh-client";
+  c.github_client_secret = "gh-secret";
+  c.access_token_ttl = 30 * 24 * 3600;  // outlives the sessions these tests age
   c.local_development = true;
   return c;
 }
@@ -26,6 +32,15 @@ app::Config test_config() {
 struct Fixture {
   app::App app{test_config()};
   fake::FakeHost host;
+  fake::SignedIn user = signed_in(app, host);
+
+  static fake::SignedIn signed_in(app::App& app, fake::FakeHost& host) {
+    auto s = fake::sign_in(app, host);
+    host.bearer = s.access_token;
+    host.log.clear();
+    host.batch_sizes.clear();
+    return s;
+  }
 
   std::string open_session(const std::string& version = "2025-06-18") {
     auto r = host.run(app, mcp_post(initialize_body(version)));
@@ -56,9 +71,9 @@ TEST_CASE("initialize opens a session and negotiates the version", "[app][mcp][s
   }
   auto r = f.host.run(f.app, mcp_post(initialize_body("1999-01-01")));
   REQUIRE(body_json(r)["result"]["protocolVersion"] == "2025-11-25");
-  // Issuing asks for randomness and a MAC, and touches no storage.
+  // Issuing asks for randomness and a MAC, and writes nothing: the only reads are the bearer checks.
   REQUIRE(f.host.count(host::OpKind::random) == 5);
-  REQUIRE(f.host.count(host::OpKind::kv_get) == 0);
+  REQUIRE(f.host.count(host::OpKind::kv_get) == 5);
   REQUIRE(f.host.count(host::OpKind::kv_put) == 0);
 }
 
@@ -79,12 +94,17 @@ TEST_CASE("tools/call add through a session", "[app][mcp][tools]") {
   REQUIRE(body["id"] == 2);
   REQUIRE(body["result"]["content"][0]["text"] == "5");
   REQUIRE_FALSE(body["result"].contains("isError"));
-  // Verification is one parallel batch: the MAC and the tombstone lookup.
-  REQUIRE(f.host.batch_sizes == std::vector<std::size_t>{2});
-  REQUIRE(f.host.log.size() == 2);
-  REQUIRE(f.host.log[0].kind == host::OpKind::hmac_sha256);
+  // The bearer check (token hash, then its record), then the session check as one parallel
+  // batch: the MAC and the tombstone lookup. Nothing decrypts the props for `add`.
+  REQUIRE(f.host.batch_sizes == std::vector<std::size_t>{1, 1, 2});
+  REQUIRE(f.host.log.size() == 4);
+  REQUIRE(f.host.log[0].kind == host::OpKind::sha256);
   REQUIRE(f.host.log[1].kind == host::OpKind::kv_get);
-  REQUIRE(f.host.log[1].key.rfind("mcp-session-ended:", 0) == 0);
+  REQUIRE(f.host.log[1].key.rfind("token:octocat:", 0) == 0);
+  REQUIRE(f.host.log[2].kind == host::OpKind::hmac_sha256);
+  REQUIRE(f.host.log[3].kind == host::OpKind::kv_get);
+  REQUIRE(f.host.log[3].key.rfind("mcp-session-ended:", 0) == 0);
+  REQUIRE(f.host.count(host::OpKind::aes_gcm_decrypt) == 0);
 }
 
 TEST_CASE("requests without a session are refused with 400", "[app][mcp][session]") {
@@ -127,11 +147,14 @@ TEST_CASE("DELETE ends a session with a tombstone until the id's maximum age", "
   const auto sid = f.open_session();
   http::Request del = mcp_post("", {{"mcp-session-id", sid}});
   del.method = "DELETE";
+  const auto before = f.host.kv.size();
   auto r = f.host.run(f.app, del);
   REQUIRE(r.status == 204);
-  REQUIRE(f.host.kv.size() == 1);
-  const auto& [key, entry] = *f.host.kv.begin();
-  REQUIRE(key.rfind("mcp-session-ended:", 0) == 0);
+  REQUIRE(f.host.kv.size() == before + 1);
+  const auto tombstone = std::find_if(f.host.kv.begin(), f.host.kv.end(),
+                                      [](const auto& e) { return e.first.rfind("mcp-session-ended:", 0) == 0; });
+  REQUIRE(tombstone != f.host.kv.end());
+  const auto& entry = tombstone->second;
   REQUIRE(entry.ttl_seconds >= static_cast<std::uint64_t>(app::session_max_age_seconds));
   REQUIRE(entry.ttl_seconds <= static_cast<std::uint64_t>(app::session_max_age_seconds) + 1);
 
@@ -155,15 +178,20 @@ TEST_CASE("storage failure while verifying is 503, never a pass", "[app][mcp][se
   REQUIRE(f.post(sid, call_body("ping")).status == 200);  // nothing was half-ended
 }
 
-TEST_CASE("a missing COOKIE_ENCRYPTION_KEY fails closed", "[app][mcp][config]") {
+TEST_CASE("a missing COOKIE_ENCRYPTION_KEY fails closed: no sign-in, no session", "[app][mcp][config]") {
+  Fixture f;  // signed in while the key was set
   app::Config c = test_config();
   c.cookie_encryption_key.clear();
   app::App a(c);
-  fake::FakeHost host;
-  auto r = host.run(a, mcp_post(initialize_body()));
+  // The token still opens the gate, but no session can be issued or verified without the key.
+  auto r = f.host.run(a, mcp_post(initialize_body()));
   REQUIRE(r.status == 500);
   REQUIRE(r.body.find("COOKIE_ENCRYPTION_KEY") != std::string::npos);
-  REQUIRE(host.count(host::OpKind::hmac_sha256) == 0);
+  REQUIRE(f.host.count(host::OpKind::hmac_sha256) == 0);
+  // And nobody new can sign in.
+  auto page = f.host.run(a, fake::get("/authorize?response_type=code&client_id=" + f.user.client_id));
+  REQUIRE(page.status == 500);
+  REQUIRE(page.body.find("COOKIE_ENCRYPTION_KEY") != std::string::npos);
 }
 
 TEST_CASE("notifications alone get 202 and no body", "[app][mcp]") {

@@ -5,6 +5,7 @@
 #include "app/app.hpp"
 #include "support/fake_host.hpp"
 #include "support/requests.hpp"
+#include "support/sign_in.hpp"
 
 using fake::body_json;
 using fake::call_body;
@@ -17,6 +18,9 @@ namespace {
 app::Config test_config(std::string key = "test-cookie-encryption-key") {
   app::Config c;
   c.cookie_encryption_key = std::move(key);
+  c.github_client_id = "gh-client";
+  c.github_client_secret = "gh-secret";
+  c.access_token_ttl = 30 * 24 * 3600;  // outlives the sessions these tests age
   c.local_development = true;
   return c;
 }
@@ -38,6 +42,15 @@ http::Request post_message(const std::string& endpoint, std::string body) {
 struct Fixture {
   app::App app{test_config()};
   fake::FakeHost host;
+  fake::SignedIn user = signed_in(app, host);
+
+  static fake::SignedIn signed_in(app::App& app, fake::FakeHost& host) {
+    auto s = fake::sign_in(app, host);
+    host.bearer = s.access_token;
+    host.log.clear();
+    host.batch_sizes.clear();
+    return s;
+  }
 
   // Opens a stream; returns the endpoint URL path and the mailbox name.
   std::pair<std::string, std::string> open_stream() {
@@ -71,7 +84,8 @@ TEST_CASE("GET /sse opens a stream on a mailbox with an endpoint event", "[app][
   REQUIRE(r.stream->keepalive == ": keepalive\n\n");
   REQUIRE(r.stream->mailbox.size() == 22);  // base64url of 16 random bytes
   const Json record = *json::parse(r.stream->init).value;
-  REQUIRE(record["user"] == "");
+  REQUIRE(record["user"] == "octocat");  // the owner: the signed-in user and client
+  REQUIRE(record["client"] == f.user.client_id);
   REQUIRE(record["protocolVersion"].is_null());
   REQUIRE(record["createdAt"] == f.host.now_ms);
   // Two streams, two mailboxes.

@@ -31,3 +31,15 @@ TEST_CASE("hex and constant-time comparison", "[base][bytes]") {
   REQUIRE_FALSE(base::constant_time_equal("abc", "ab"));
   REQUIRE(base::constant_time_equal("", ""));
 }
+
+TEST_CASE("standard base64 with padding, as btoa/atob", "[base][bytes]") {
+  REQUIRE(base::base64_encode("f") == "Zg==");
+  REQUIRE(base::base64_encode("fo") == "Zm8=");
+  REQUIRE(base::base64_encode("foo") == "Zm9v");
+  REQUIRE(base::base64_encode("\xfb\xff") == "+/8=");
+  REQUIRE(*base::base64_decode("+/8=") == "\xfb\xff");
+  REQUIRE(*base::base64_decode("Zm9vYg==") == "foob");
+  REQUIRE_FALSE(base::base64_decode("Zg"));     // padding required
+  REQUIRE_FALSE(base::base64_decode("-_8="));   // URL alphabet refused
+  REQUIRE_FALSE(base::base64_decode("Zg=a"));
+}

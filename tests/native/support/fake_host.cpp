@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 
 #include "app/run.hpp"
+#include "wire/reader_writer.hpp"
 
 namespace fake {
 
@@ -128,6 +129,23 @@ host::OpResult FakeHost::perform(const host::Operation& op) {
       if (!response) return {OpStatus::failed, "network error"};
       return {OpStatus::ok, host::encode_fetch_response(*response)};
     }
+    case OpKind::kv_list: {
+      if (fail_kv) return {OpStatus::failed, "kv unavailable"};
+      std::vector<std::string> names;
+      for (auto it = kv.lower_bound(op.data.empty() ? op.key : op.data); it != kv.end() && it->first.rfind(op.key, 0) == 0; ++it) {
+        if (it->second.expires_at_ms != 0 && it->second.expires_at_ms <= now_ms) continue;
+        if (!op.data.empty() && it->first == op.data) continue;
+        names.push_back(it->first);
+      }
+      const bool complete = names.size() <= op.n;
+      if (!complete) names.resize(op.n);
+      wire::Writer w;
+      w.u8(complete ? 1 : 0);
+      w.bytes(complete ? "" : names.back());
+      w.u32(static_cast<std::uint32_t>(names.size()));
+      for (const auto& n : names) w.bytes(n);
+      return {OpStatus::ok, std::move(w.buffer())};
+    }
     case OpKind::kv_delete: {
       if (fail_kv) return {OpStatus::failed, "kv unavailable"};
       kv.erase(op.key);
@@ -138,6 +156,7 @@ host::OpResult FakeHost::perform(const host::Operation& op) {
 }
 
 http::Response FakeHost::run(app::App& app, http::Request request) {
+  if (!bearer.empty() && !request.header("authorization")) request.headers.push_back({"authorization", "Bearer " + bearer});
   app::Run r(app, std::move(request), app::RequestContext{now_ms});
   r.start();
   while (!r.done()) {

@@ -51,6 +51,8 @@ class FakeHost {
   // Outbound HTTP: tests script the world (the GitHub stand-in's role natively). Unset: failed.
   std::function<std::optional<host::FetchResponse>(const host::FetchRequest&)> on_fetch;
   std::vector<host::FetchRequest> fetched;
+  // A signed-in client: when set, requests without an Authorization header carry this bearer token.
+  std::string bearer;
   std::vector<LoggedOp> log;
   std::vector<std::size_t> batch_sizes;  // size of each parked batch, in order
 

@@ -3,6 +3,13 @@
 #include "app/mcp_endpoint.hpp"
 #include "app/origin_guard.hpp"
 #include "app/sse_endpoint.hpp"
+#include "github/sign_in.hpp"
+#include "oauth/authorize_endpoint.hpp"
+#include "oauth/bearer.hpp"
+#include "oauth/context.hpp"
+#include "oauth/metadata.hpp"
+#include "oauth/registration_endpoint.hpp"
+#include "oauth/token_endpoint.hpp"
 #include "app/principal.hpp"
 #include "app/responses.hpp"
 #include "base/result.hpp"
@@ -18,13 +25,6 @@ mcp::ServerInfo server_info() {
   return info;
 }
 
-// The one gate in front of every MCP route. Until sign-in exists every caller is anonymous; the
-// bearer check of the OAuth issue replaces this body and nothing else.
-async::Task<base::Result<Principal, http::Response>> authenticate(const http::Request&, host::Host&,
-                                                                  const RequestContext&) {
-  co_return Principal{};
-}
-
 }  // namespace
 
 App::App(Config config) : config_(std::move(config)), server_(server_info(), tools_) {
@@ -38,14 +38,26 @@ async::Task<http::Response> App::handle(const http::Request& request, const Requ
   if (guard.failure) co_return jsonrpc_http_error(403, jsonrpc::invalid_request, guard.failure->message);
 
   const std::string& path = url->path;
+  const oauth::OAuthContext oauth_ctx{config_, keys_, guard.own_origin, ctx};
   if (path == "/mcp" || path == "/sse" || path == "/sse/message") {
-    auto who = co_await authenticate(request, host, ctx);
+    // The one gate in front of every MCP route.
+    auto who = co_await oauth::authenticate_bearer(request, *url, host, oauth_ctx);
     if (!who) co_return who.error();
-    Sessions sessions(config_, session_keys_);
+    Sessions sessions(config_, keys_);
     if (path == "/mcp") co_return co_await handle_mcp(request, *who, McpRouteDeps{server_, sessions}, host, ctx);
     if (path == "/sse") co_return co_await handle_sse_stream(request, *who, SseRouteDeps{server_, sessions, config_.sse_keepalive_ms}, host, ctx);
     co_return co_await handle_sse_message(request, *url, *who, SseRouteDeps{server_, sessions, config_.sse_keepalive_ms}, host);
   }
+  if (path == "/.well-known/oauth-authorization-server") co_return oauth::authorization_server_metadata(guard.own_origin);
+  constexpr std::string_view prm = "/.well-known/oauth-protected-resource";
+  if (path.rfind(prm, 0) == 0) {
+    if (auto doc = oauth::protected_resource_metadata(guard.own_origin, std::string_view(path).substr(prm.size())))
+      co_return std::move(*doc);
+  }
+  if (path == "/register") co_return co_await oauth::handle_register(request, host, ctx);
+  if (path == "/authorize") co_return co_await oauth::handle_authorize(request, *url, host, oauth_ctx);
+  if (path == "/callback") co_return co_await github::handle_callback(request, *url, host, oauth_ctx);
+  if (path == "/token") co_return co_await oauth::handle_token(request, host, oauth_ctx);
   co_return text_response(404, "Not Found\n");
 }
 

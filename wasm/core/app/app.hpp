@@ -4,7 +4,8 @@
 // 1. One App per module instance, made once from the environment; `handle` may run for many
 //    requests at once (each with its own Host), so App holds no per-request state.
 // 2. Order for every request: parse the URL, guard Host and Origin (403), route. MCP routes then
-//    pass the one authentication gate (`authenticate`) before their handler.
+//    pass the one authentication gate (oauth/bearer.hpp) before their handler; the OAuth routes
+//    (discovery, /register, /authorize, /callback, /token) are the way to a token.
 // 3. `handle` always produces a response; nothing a client sends can abort.
 #pragma once
 
@@ -33,7 +34,7 @@ class App {
   Config config_;
   tools::ToolRegistry tools_;
   mcp::Server server_;
-  SessionKeyCache session_keys_;
+  DerivedKeys keys_;
 };
 
 }  // namespace app

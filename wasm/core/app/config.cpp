@@ -34,6 +34,18 @@ Config config_from_env(const EnvEntries& env) {
       c.cookie_encryption_key = value;
     } else if (name == "LOCAL_DEVELOPMENT") {
       c.local_development = value == "true" || value == "1";
+    } else if (name == "GITHUB_CLIENT_ID") {
+      c.github_client_id = value;
+    } else if (name == "GITHUB_CLIENT_SECRET") {
+      c.github_client_secret = value;
+    } else if (name == "GITHUB_OAUTH_URL" || name == "GITHUB_API_URL") {
+      const auto trimmed = trim(value);
+      if (http::split_url(trimmed)) (name == "GITHUB_OAUTH_URL" ? c.github_oauth_url : c.github_api_url) = std::string(trimmed);
+    } else if (name == "ACCESS_TOKEN_TTL") {
+      std::int64_t ttl = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ttl);
+      if (ec == std::errc() && end == value.data() + value.size() && ttl >= 1 && ttl <= 366 * 24 * 3600)
+        c.access_token_ttl = ttl;
     } else if (name == "SSE_KEEPALIVE_MS") {
       std::uint32_t ms = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
@@ -42,6 +54,14 @@ Config config_from_env(const EnvEntries& env) {
     }
   }
   return c;
+}
+
+std::vector<std::string> Config::missing_sign_in_secrets() const {
+  std::vector<std::string> missing;
+  if (github_client_id.empty()) missing.push_back("GITHUB_CLIENT_ID");
+  if (github_client_secret.empty()) missing.push_back("GITHUB_CLIENT_SECRET");
+  if (cookie_encryption_key.empty()) missing.push_back("COOKIE_ENCRYPTION_KEY");
+  return missing;
 }
 
 }  // namespace app

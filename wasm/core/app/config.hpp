@@ -23,6 +23,17 @@ struct Config {
   // SSE_KEEPALIVE_MS: how often an idle legacy SSE stream gets a `: keepalive` comment. A closed
   // stream is noticed on a write, so this also bounds how long a dead session lingers.
   std::uint32_t sse_keepalive_ms = 20000;
+
+  // Sign-in with GitHub (the worker is a GitHub OAuth client).
+  std::string github_client_id;      // GITHUB_CLIENT_ID (secret)
+  std::string github_client_secret;  // GITHUB_CLIENT_SECRET (secret)
+  std::string github_oauth_url = "https://github.com/login/oauth";  // GITHUB_OAUTH_URL
+  std::string github_api_url = "https://api.github.com";            // GITHUB_API_URL
+  // ACCESS_TOKEN_TTL: seconds an access token lives (any value >= 1; expiry is checked in code).
+  std::int64_t access_token_ttl = 3600;
+
+  // The secrets sign-in needs; empty when all are set. Sign-in refuses to start otherwise.
+  std::vector<std::string> missing_sign_in_secrets() const;
 };
 
 using EnvEntries = std::vector<std::pair<std::string, std::string>>;

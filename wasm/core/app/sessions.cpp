@@ -20,18 +20,6 @@ http::Response not_found() {
 
 }  // namespace
 
-async::Task<base::Result<std::string, http::Response>> Sessions::mac_key(host::Host& host) {
-  if (!cache_.mac_key.empty()) co_return cache_.mac_key;
-  if (config_.cookie_encryption_key.empty())
-    co_return base::Err{jsonrpc_http_error(500, jsonrpc::internal_error,
-                                           "Server misconfigured: the COOKIE_ENCRYPTION_KEY secret is not set")};
-  host::OpResult r = co_await host.perform_one(
-      host::op_hmac_sha256(config_.cookie_encryption_key, std::string(mcp::session_key_label)));
-  if (!r.ok() || r.bytes.size() != 32) co_return base::Err{unavailable()};
-  cache_.mac_key = r.bytes;
-  co_return std::move(r.bytes);
-}
-
 async::Task<base::Result<std::string, http::Response>> Sessions::issue(host::Host& host, const RequestContext& ctx,
                                                                       const Principal& who, mcp::SessionKind kind,
                                                                       std::string protocol_version) {

@@ -10,13 +10,14 @@
 //    session still exists is the mailbox's to say, when the reply is handed to it.
 // 3. `end` writes the tombstone until the id could no longer verify anyway (KV TTL >= 60 s).
 // 4. Storage failure is 503, never a silent pass. No COOKIE_ENCRYPTION_KEY is 500 (fail closed).
-// 5. The derived MAC key is cached per instance in `SessionKeyCache` (one HMAC saved per request).
+// 5. The MAC key is DerivedKeys' "mcp-session-id/v1", cached per instance (one HMAC saved per request).
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "app/config.hpp"
+#include "app/derived_keys.hpp"
 #include "app/principal.hpp"
 #include "app/request_context.hpp"
 #include "async/task.hpp"
@@ -27,13 +28,9 @@
 
 namespace app {
 
-struct SessionKeyCache {
-  std::string mac_key;  // empty until first derived
-};
-
 class Sessions {
  public:
-  Sessions(const Config& config, SessionKeyCache& cache) : config_(config), cache_(cache) {}
+  Sessions(const Config& config, DerivedKeys& keys) : config_(config), keys_(keys) {}
 
   async::Task<base::Result<std::string, http::Response>> issue(host::Host& host, const RequestContext& ctx,
                                                                const Principal& who, mcp::SessionKind kind,
@@ -47,11 +44,13 @@ class Sessions {
                                                  const mcp::SessionClaims& claims);
 
  private:
-  async::Task<base::Result<std::string, http::Response>> mac_key(host::Host& host);
+  async::Task<base::Result<std::string, http::Response>> mac_key(host::Host& host) {
+    return keys_.get(host, config_, key_labels::session_id);
+  }
   static bool belongs_to(const mcp::SessionClaims& c, const Principal& who, mcp::SessionKind kind);
 
   const Config& config_;
-  SessionKeyCache& cache_;
+  DerivedKeys& keys_;
 };
 
 }  // namespace app

@@ -23,6 +23,11 @@ namespace detail {
 
 enum class Race { not_started, awaiter_inside, awaiter_left, done_inside };
 
+// Out of line on purpose: a resume() in tail position of a final awaiter is turned into a musttail
+// call by LLVM 14's CoroSplit, which wasm32 without the tail-call feature cannot lower (Debian's
+// Emscripten 3.1.6 is LLVM 14). A plain call keeps the stack bound of rule 3.
+[[gnu::noinline]] inline void resume_awaiter(coro::coroutine_handle<> h) noexcept { h.resume(); }
+
 struct PromiseBase {
   coro::coroutine_handle<> continuation;
   // Who gets to resume the awaiter: the awaiter itself (child finished while the awaiter was still
@@ -40,7 +45,7 @@ struct PromiseBase {
         p.race = Race::done_inside;  // the awaiter's await_suspend returns false and goes on
         return;
       }
-      if (p.continuation) p.continuation.resume();
+      if (p.continuation) resume_awaiter(p.continuation);
     }
     void await_resume() const noexcept {}
   };

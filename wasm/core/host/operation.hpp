@@ -35,6 +35,9 @@ enum class OpKind : std::uint8_t {
   // n: timeout ms. -> wire::encode_fetch_response (status, headers, body); failed when the
   // request could not be made or timed out.
   fetch = 12,
+  // key: prefix, data: cursor ("" for the first page), n: limit (<= 1000)
+  //   -> u8 complete, bytes cursor, u32 count, count x bytes name (wire format)
+  kv_list = 13,
 };
 
 struct Operation {
@@ -58,16 +61,19 @@ struct OpResult {
 };
 
 // Factories: the only way the core spells an operation.
-inline Operation op_random(std::uint64_t n) { return {OpKind::random, {}, {}, n}; }
-inline Operation op_sha256(std::string data) { return {OpKind::sha256, {}, std::move(data), 0}; }
+inline Operation op_random(std::uint64_t n) { return {OpKind::random, {}, {}, n, {}}; }
+inline Operation op_sha256(std::string data) { return {OpKind::sha256, {}, std::move(data), 0, {}}; }
 inline Operation op_hmac_sha256(std::string key, std::string data) {
-  return {OpKind::hmac_sha256, std::move(key), std::move(data), 0};
+  return {OpKind::hmac_sha256, std::move(key), std::move(data), 0, {}};
 }
-inline Operation op_kv_get(std::string key) { return {OpKind::kv_get, std::move(key), {}, 0}; }
+inline Operation op_kv_get(std::string key) { return {OpKind::kv_get, std::move(key), {}, 0, {}}; }
 inline Operation op_kv_put(std::string key, std::string value, std::uint64_t ttl_seconds) {
-  return {OpKind::kv_put, std::move(key), std::move(value), ttl_seconds};
+  return {OpKind::kv_put, std::move(key), std::move(value), ttl_seconds, {}};
 }
-inline Operation op_kv_delete(std::string key) { return {OpKind::kv_delete, std::move(key), {}, 0}; }
+inline Operation op_kv_delete(std::string key) { return {OpKind::kv_delete, std::move(key), {}, 0, {}}; }
+inline Operation op_kv_list(std::string prefix, std::string cursor, std::uint64_t limit) {
+  return {OpKind::kv_list, std::move(prefix), std::move(cursor), limit, {}};
+}
 inline Operation op_kv_put_with_metadata(std::string key, std::string value, std::uint64_t ttl_seconds,
                                          std::string metadata_json) {
   return {OpKind::kv_put, std::move(key), std::move(value), ttl_seconds, std::move(metadata_json)};

@@ -7,7 +7,7 @@
 //    belongs to ("mcp" for Streamable HTTP, "sse" for legacy SSE, so one can never be used as the
 //    other), protocol version, issue time (Unix seconds), 16 random bytes, and the principal (user,
 //    client; empty until sign-in exists). Two different claim sets never serialise alike.
-// 3. The MAC key is HMAC-SHA256(COOKIE_ENCRYPTION_KEY, "mcp-session-id/v1"): derived, never the
+// 3. The MAC key is HMAC-SHA256(COOKIE_ENCRYPTION_KEY, "mcp-session-id/v1") (app/derived_keys): never the
 //    raw secret, so a MAC made for another purpose cannot be replayed as a session id.
 // 4. `decode` only splits and parses; `expected_mac` says what the MAC must be; the caller
 //    compares in constant time and checks the age and the tombstone.
@@ -20,7 +20,6 @@
 
 namespace mcp {
 
-inline constexpr std::string_view session_key_label = "mcp-session-id/v1";
 inline constexpr std::size_t session_nonce_bytes = 16;
 // Longest id we read; longer header values are refused before decoding.
 inline constexpr std::size_t max_session_id_length = 512;

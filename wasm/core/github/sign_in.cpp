@@ -1,0 +1,175 @@
+#include "github/sign_in.hpp"
+
+#include "base/bytes.hpp"
+#include "host/fetch.hpp"
+#include "http/cookies.hpp"
+#include "http/form.hpp"
+#include "oauth/authorization.hpp"
+#include "oauth/responses.hpp"
+#include "oauth/store.hpp"
+#include "oauth/token_crypto.hpp"
+
+namespace github {
+
+using json::Json;
+using oauth::error_page;
+
+namespace {
+
+std::string state_key(std::string_view state) { return "oauth:state:" + std::string(state); }
+
+// Not in a coroutine: GCC 12 miscompiles aggregate initialisers with string defaults inside one.
+std::string state_cookie_header(const std::string& hash, std::int64_t max_age) {
+  http::CookieOptions options;
+  options.max_age_seconds = max_age;
+  return http::host_cookie(state_cookie, hash, options);
+}
+
+std::string state_record(const oauth::AuthRequest& request) {
+  Json record = Json::object();
+  record["request"] = request.to_json();
+  return json::dump(record);
+}
+
+http::Response authorize_redirect(const oauth::OAuthContext& ctx, const std::string& state) {
+  return oauth::redirect_with(ctx.config.github_oauth_url + "/authorize", {{"client_id", ctx.config.github_client_id},
+                                                                            {"redirect_uri", ctx.origin + "/callback"},
+                                                                            {"scope", "read:user"},
+                                                                            {"state", state}});
+}
+
+http::Response with_cleared_state(http::Response r) {
+  r.set("set-cookie", state_cookie_header("", 0));
+  return r;
+}
+
+http::Response github_failed(std::string_view what) {
+  return with_cleared_state(error_page(502, "Sign-in with GitHub failed", what));
+}
+
+// GitHub answers the token exchange with JSON when asked; errors arrive as HTTP 200 with `error`.
+async::Task<base::Result<std::string, http::Response>> exchange_code(host::Host& host, const oauth::OAuthContext& ctx,
+                                                                     const std::string& code) {
+  host::FetchRequest req;
+  req.method = "POST";
+  req.url = ctx.config.github_oauth_url + "/access_token";
+  req.headers = {{"accept", "application/json"},
+                 {"content-type", "application/x-www-form-urlencoded"},
+                 {"user-agent", user_agent}};
+  req.body = "client_id=" + http::form_encode(ctx.config.github_client_id) +
+             "&client_secret=" + http::form_encode(ctx.config.github_client_secret) + "&code=" + http::form_encode(code) +
+             "&redirect_uri=" + http::form_encode(ctx.origin + "/callback");
+  host::OpResult r = co_await host.perform_one(host::op_fetch(req));
+  if (!r.ok()) co_return base::Err{github_failed("GitHub did not answer the code exchange. Please try again.")};
+  auto response = host::decode_fetch_response(r.bytes);
+  if (!response || response->status != 200)
+    co_return base::Err{github_failed("GitHub answered the code exchange with an error status. Please try again.")};
+  auto body = json::parse(response->body);
+  if (!body.value || !body.value->is_object())
+    co_return base::Err{github_failed("GitHub's answer to the code exchange could not be read.")};
+  if (const std::string* error = json::get_string(*body.value, "error")) {
+    const std::string* description = json::get_string(*body.value, "error_description");
+    co_return base::Err{with_cleared_state(error_page(
+        400, "GitHub refused the sign-in",
+        "GitHub said: " + *error + (description ? " (" + *description + ")" : std::string()) +
+            ". Start again from your MCP client."))};
+  }
+  const std::string* token = json::get_string(*body.value, "access_token");
+  if (!token || token->empty()) co_return base::Err{github_failed("GitHub's answer carried no access token.")};
+  co_return *token;
+}
+
+async::Task<base::Result<Json, http::Response>> read_user(host::Host& host, const oauth::OAuthContext& ctx,
+                                                          const std::string& token) {
+  host::FetchRequest req;
+  req.url = ctx.config.github_api_url + "/user";
+  req.headers = {{"authorization", "Bearer " + token},
+                 {"accept", "application/vnd.github+json"},
+                 {"user-agent", user_agent}};
+  host::OpResult r = co_await host.perform_one(host::op_fetch(req));
+  if (!r.ok()) co_return base::Err{github_failed("GitHub did not answer when asked who you are. Please try again.")};
+  auto response = host::decode_fetch_response(r.bytes);
+  if (!response || response->status != 200)
+    co_return base::Err{github_failed("GitHub would not say who you are (status " +
+                                      std::to_string(response ? response->status : 0) + ").")};
+  auto body = json::parse(response->body);
+  const std::string* login = body.value ? json::get_string(*body.value, "login") : nullptr;
+  const Json* id = body.value ? json::find(*body.value, "id") : nullptr;
+  if (!login || login->empty() || login->size() > 100 || !id || !id->is_number_integer())
+    co_return base::Err{github_failed("GitHub's description of your account could not be read.")};
+  const Json* name = json::find(*body.value, "name");
+  const Json* email = json::find(*body.value, "email");
+  Json props = Json::object();
+  props["login"] = *login;
+  props["id"] = *id;
+  props["name"] = name && name->is_string() ? *name : Json();
+  props["email"] = email && email->is_string() ? *email : Json();
+  props["accessToken"] = token;
+  co_return props;
+}
+
+}  // namespace
+
+async::Task<http::Response> start_sign_in(host::Host& host, const oauth::OAuthContext& ctx,
+                                          const oauth::AuthRequest& request, std::vector<std::string> extra_cookies) {
+  auto state = co_await oauth::random_string(host, 32);
+  if (!state) co_return oauth::unavailable();
+  auto hash = co_await oauth::sha256_hex(host, *state);
+  if (!hash) co_return oauth::unavailable();
+  host::OpResult stored = co_await host.perform_one(
+      host::op_kv_put(state_key(*state), state_record(request), state_ttl_seconds));
+  if (!stored.ok()) co_return oauth::unavailable();
+
+  http::Response r = authorize_redirect(ctx, *state);
+  r.set("set-cookie", state_cookie_header(*hash, state_ttl_seconds));
+  for (auto& c : extra_cookies) r.set("set-cookie", std::move(c));
+  co_return r;
+}
+
+async::Task<http::Response> handle_callback(const http::Request& request, const http::UrlParts& url, host::Host& host,
+                                            const oauth::OAuthContext& ctx) {
+  if (request.method != "GET") co_return error_page(405, "Method not allowed", "GitHub returns here with GET.");
+  if (auto missing = ctx.config.missing_sign_in_secrets(); !missing.empty())
+    co_return error_page(500, "Sign-in is not configured", "This server is missing the secret " + missing.front() + ".");
+  auto query = http::parse_form(url.query);
+  const std::string* state = query ? query->get("state") : nullptr;
+  if (!state || state->empty() || state->size() > 256)
+    co_return error_page(400, "Sign-in could not continue", "The sign-in link is incomplete. Start again from your MCP client.");
+  auto cookie = http::cookie_value(request.header("cookie"), state_cookie);
+  auto hash = co_await oauth::sha256_hex(host, *state);
+  if (!hash) co_return oauth::unavailable();
+  if (!cookie || !base::constant_time_equal(*cookie, *hash))
+    co_return error_page(400, "Sign-in could not continue",
+                         "This sign-in was started in another browser or has expired. Start again from your MCP client.");
+  auto stored = co_await oauth::get_json(host, state_key(*state));
+  if (!stored) co_return oauth::unavailable();
+  if (!*stored)
+    co_return with_cleared_state(error_page(400, "Sign-in expired", "This sign-in has expired or was already used. Start again from your MCP client."));
+  host::OpResult deleted = co_await host.perform_one(host::op_kv_delete(state_key(*state)));
+  if (!deleted.ok()) co_return oauth::unavailable();
+  const Json* saved = json::find(**stored, "request");
+  auto auth_request = saved ? oauth::AuthRequest::from_json(*saved) : std::nullopt;
+  if (!auth_request) co_return with_cleared_state(error_page(400, "Sign-in could not continue", "The stored sign-in could not be read."));
+
+  if (const std::string* error = query->get("error")) {
+    std::vector<std::pair<std::string, std::string>> params{{"error", "access_denied"},
+                                                            {"error_description", "The user did not sign in with GitHub"}};
+    if (!auth_request->state.empty()) params.emplace_back("state", auth_request->state);
+    params.emplace_back("iss", ctx.origin);
+    (void)error;
+    co_return with_cleared_state(oauth::redirect_with(auth_request->redirect_uri, params));
+  }
+  const std::string* code = query->get("code");
+  if (!code || code->empty() || code->size() > 512)
+    co_return with_cleared_state(error_page(400, "Sign-in could not continue", "GitHub did not return a code."));
+
+  auto token = co_await exchange_code(host, ctx, *code);
+  if (!token) co_return token.error();
+  auto props = co_await read_user(host, ctx, *token);
+  if (!props) co_return props.error();
+  std::string login = (*props)["login"].get<std::string>();
+  co_return with_cleared_state(
+      co_await oauth::complete_authorization(host, ctx, *auth_request, std::move(login), std::move(*props)));
+}
+
+}  // namespace github

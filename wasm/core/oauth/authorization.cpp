@@ -1,0 +1,49 @@
+#include "oauth/authorization.hpp"
+
+#include "oauth/responses.hpp"
+#include "oauth/store.hpp"
+#include "oauth/token_crypto.hpp"
+
+namespace oauth {
+
+using json::Json;
+
+async::Task<http::Response> complete_authorization(host::Host& host, const OAuthContext& ctx,
+                                                   const AuthRequest& request, std::string user_id,
+                                                   Json props) {
+  auto grant_id = co_await random_string(host, grant_id_length);
+  if (!grant_id) co_return unavailable();
+  auto sealed = co_await encrypt_props(host, props);
+  if (!sealed) co_return unavailable();
+  auto secret = co_await random_string(host, token_secret_length);
+  if (!secret) co_return unavailable();
+  const std::string code = user_id + ":" + *grant_id + ":" + *secret;
+  auto code_id = co_await sha256_hex(host, code);
+  if (!code_id) co_return unavailable();
+  auto wrapped = co_await wrap_key_with_token(host, code, sealed->key);
+  if (!wrapped) co_return unavailable();
+
+  Json grant{{"id", *grant_id},
+             {"clientId", request.client_id},
+             {"userId", user_id},
+             {"scope", request.scope},
+             {"metadata", Json::object()},
+             {"encryptedProps", sealed->encrypted},
+             {"createdAt", ctx.now_s()},
+             {"authCodeId", *code_id},
+             {"authCodeWrappedKey", *wrapped},
+             {"codeChallenge", request.code_challenge},
+             {"codeChallengeMethod", "S256"},
+             {"resource", request.resource},
+             {"redirectUri", request.redirect_uri}};
+  host::OpResult stored = co_await host.perform_one(host::op_kv_put_with_metadata(
+      grant_key(user_id, *grant_id), json::dump(grant), authorization_code_ttl_seconds, grant_key_metadata(grant)));
+  if (!stored.ok()) co_return unavailable();
+
+  std::vector<std::pair<std::string, std::string>> params{{"code", code}};
+  if (!request.state.empty()) params.emplace_back("state", request.state);
+  params.emplace_back("iss", ctx.origin);
+  co_return redirect_with(request.redirect_uri, params);
+}
+
+}  // namespace oauth

@@ -1,0 +1,85 @@
+#include "oauth/bearer.hpp"
+
+#include "oauth/metadata.hpp"
+#include "oauth/responses.hpp"
+#include "oauth/store.hpp"
+
+namespace oauth {
+
+using json::Json;
+
+namespace {
+
+http::Response challenge(const OAuthContext& ctx, std::string_view path, const char* error, std::string description) {
+  std::string header = "Bearer realm=\"OAuth\", resource_metadata=\"" + resource_metadata_url(ctx.origin, path) + "\"";
+  http::Response r;
+  if (error) {
+    header += ", error=\"" + std::string(error) + "\", error_description=\"" + description + "\"";
+    r = json_error(std::string_view(error) == "invalid_request" ? 400 : 401, error, description);
+  } else {
+    r = json_error(401, "unauthorized", description);  // RFC 6750 §3.1: no error code without a token
+  }
+  r.set("www-authenticate", header);
+  return r;
+}
+
+std::optional<std::string> bearer_token(const std::string& header) {
+  if (header.size() < 7 || http::to_lower_ascii(header.substr(0, 7)) != "bearer ") return std::nullopt;
+  std::string token = header.substr(7);
+  while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.erase(0, 1);
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.pop_back();
+  if (token.empty() || token.find_first_of(" \t,") != std::string::npos) return std::nullopt;
+  return token;
+}
+
+}  // namespace
+
+bool audience_covers(std::string_view audience, std::string_view origin, std::string_view path) {
+  auto parts = http::split_url(audience);
+  if (!parts || parts->origin() != origin || !parts->query.empty()) return false;
+  std::string_view a = parts->path;
+  if (a == "/" || a.empty()) return true;
+  if (a.back() == '/') a.remove_suffix(1);
+  return path == a || (path.size() > a.size() && path.substr(0, a.size()) == a && path[a.size()] == '/');
+}
+
+async::Task<base::Result<app::Principal, http::Response>> authenticate_bearer(const http::Request& request,
+                                                                              const http::UrlParts& url,
+                                                                              host::Host& host,
+                                                                              const OAuthContext& ctx) {
+  if (http::query_param(url.query, "access_token"))
+    co_return base::Err{challenge(ctx, url.path, "invalid_request", "Send the access token in the Authorization header")};
+  const std::string* header = request.header("authorization");
+  if (!header) co_return base::Err{challenge(ctx, url.path, nullptr, "Sign in: this server needs an access token")};
+  auto token = bearer_token(*header);
+  if (!token) co_return base::Err{challenge(ctx, url.path, nullptr, "Sign in: this server needs a Bearer access token")};
+  auto parts = split_token(*token);
+  if (!parts) co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token is not one this server issued")};
+  auto id = co_await sha256_hex(host, *token);
+  if (!id) co_return base::Err{unavailable()};
+  auto record = co_await get_json(host, token_key(parts->user_id, parts->grant_id, *id));
+  if (!record) co_return base::Err{unavailable()};
+  if (!*record) co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token is unknown or revoked")};
+  const Json& r = **record;
+  const Json* expires = json::find(r, "expiresAt");
+  if (!expires || !expires->is_number() || ctx.request.now_ms >= static_cast<std::int64_t>(expires->get<double>() * 1000))
+    co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token has expired")};
+  const std::string* audience = json::get_string(r, "audience");
+  if (!audience || !audience_covers(*audience, ctx.origin, url.path))
+    co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token is for another resource")};
+  const Json* grant = json::get_object(r, "grant");
+  const std::string* client = grant ? json::get_string(*grant, "clientId") : nullptr;
+  const std::string* props = grant ? json::get_string(*grant, "encryptedProps") : nullptr;
+  const std::string* wrapped = json::get_string(r, "wrappedEncryptionKey");
+  if (!client || !props || !wrapped)
+    co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token record is unreadable")};
+  co_return app::Principal{parts->user_id, *client, parts->grant_id, std::move(*token), *wrapped, *props};
+}
+
+async::Task<HostResult<Json>> open_props(host::Host& host, const app::Principal& who) {
+  auto key = co_await unwrap_key_with_token(host, who.token, who.wrapped_encryption_key);
+  if (!key) co_return base::Err{key.error()};
+  co_return co_await decrypt_props(host, std::move(*key), who.encrypted_props);
+}
+
+}  // namespace oauth

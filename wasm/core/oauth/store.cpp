@@ -1,0 +1,108 @@
+#include "oauth/store.hpp"
+
+#include "wire/reader_writer.hpp"
+
+namespace oauth {
+
+using json::Json;
+
+std::string client_key(std::string_view client_id) { return "client:" + std::string(client_id); }
+std::string grant_key(std::string_view user_id, std::string_view grant_id) {
+  return "grant:" + std::string(user_id) + ":" + std::string(grant_id);
+}
+std::string token_key(std::string_view user_id, std::string_view grant_id, std::string_view token_id) {
+  return "token:" + std::string(user_id) + ":" + std::string(grant_id) + ":" + std::string(token_id);
+}
+
+namespace {
+std::string string_field(const Json& record, const char* name) {
+  const std::string* s = json::get_string(record, name);
+  return s ? *s : std::string();
+}
+}  // namespace
+
+std::string Client::id() const { return string_field(record, "clientId"); }
+std::string Client::name() const { return string_field(record, "clientName"); }
+
+std::vector<std::string> Client::redirect_uris() const {
+  std::vector<std::string> out;
+  if (const Json* uris = json::find(record, "redirectUris"); uris && uris->is_array())
+    for (const Json& u : *uris)
+      if (u.is_string()) out.push_back(u.get_ref<const std::string&>());
+  return out;
+}
+
+std::string Client::auth_method() const {
+  std::string m = string_field(record, "tokenEndpointAuthMethod");
+  return m.empty() ? "client_secret_basic" : m;
+}
+
+const std::string* Client::secret_hash() const { return json::get_string(record, "clientSecret"); }
+
+bool Client::allows_grant_type(std::string_view grant_type) const {
+  const Json* types = json::find(record, "grantTypes");
+  if (!types || !types->is_array()) return grant_type == "authorization_code" || grant_type == "refresh_token";
+  for (const Json& t : *types)
+    if (t.is_string() && t.get_ref<const std::string&>() == grant_type) return true;
+  return false;
+}
+
+async::Task<HostResult<std::optional<Json>>> get_json(host::Host& host, std::string key) {
+  host::OpResult r = co_await host.perform_one(host::op_kv_get(std::move(key)));
+  if (r.status == host::OpStatus::not_found) co_return std::optional<Json>();
+  if (!r.ok()) co_return base::Err{HostFailure{"kv get"}};
+  auto parsed = json::parse(r.bytes);
+  if (!parsed.value || !parsed.value->is_object()) co_return base::Err{HostFailure{"kv record is not a JSON object"}};
+  co_return std::optional<Json>(std::move(*parsed.value));
+}
+
+async::Task<HostResult<std::optional<Client>>> get_client(host::Host& host, std::string client_id) {
+  auto record = co_await get_json(host, client_key(client_id));
+  if (!record) co_return base::Err{record.error()};
+  if (!*record) co_return std::optional<Client>();
+  Client c{std::move(**record)};
+  if (c.id() != client_id) co_return std::optional<Client>();  // a record under the wrong key is no client
+  co_return std::optional<Client>(std::move(c));
+}
+
+std::string grant_key_metadata(const Json& grant) {
+  Json meta{{"clientId", grant.contains("clientId") ? grant["clientId"] : Json("")}};
+  if (grant.contains("resource")) meta["resource"] = grant["resource"];
+  if (grant.contains("redirectUri")) meta["redirectUri"] = grant["redirectUri"];
+  std::string text = json::dump(meta);
+  return text.size() <= 1024 ? text : std::string();
+}
+
+async::Task<HostResult<std::vector<std::string>>> list_keys(host::Host& host, std::string prefix) {
+  std::vector<std::string> names;
+  std::string cursor;
+  for (int page = 0; page < 100; ++page) {
+    host::OpResult r = co_await host.perform_one(host::op_kv_list(prefix, cursor, 1000));
+    if (!r.ok()) co_return base::Err{HostFailure{"kv list"}};
+    wire::Reader reader(r.bytes);
+    std::uint8_t complete = 0;
+    std::uint32_t count = 0;
+    if (!reader.u8(complete) || !reader.bytes(cursor) || !reader.u32(count)) co_return base::Err{HostFailure{"kv list reply"}};
+    for (std::uint32_t i = 0; i < count; ++i) {
+      std::string name;
+      if (!reader.bytes(name)) co_return base::Err{HostFailure{"kv list reply"}};
+      names.push_back(std::move(name));
+    }
+    if (complete) co_return names;
+  }
+  co_return names;
+}
+
+async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id) {
+  auto tokens = co_await list_keys(host, "token:" + user_id + ":" + grant_id + ":");
+  if (!tokens) co_return base::Err{tokens.error()};
+  std::vector<host::Operation> deletes;
+  for (auto& name : *tokens) deletes.push_back(host::op_kv_delete(std::move(name)));
+  deletes.push_back(host::op_kv_delete(grant_key(user_id, grant_id)));
+  auto results = co_await host.perform(std::move(deletes));
+  for (const auto& r : results)
+    if (!r.ok()) co_return base::Err{HostFailure{"kv delete"}};
+  co_return true;
+}
+
+}  // namespace oauth

@@ -1,0 +1,51 @@
+// The OAuth records in Workers KV, in the layout of @cloudflare/workers-oauth-provider 1.2.3
+// (docs/storage-schema.md): `client:{clientId}`, `grant:{userId}:{grantId}`,
+// `token:{userId}:{grantId}:{tokenId}`.
+//
+// Contract:
+// 1. Records are JSON objects; fields this server does not know are kept when it rewrites one.
+// 2. Reads distinguish "absent" (nullopt value) from "storage failed" (Err): a failure is never
+//    taken for an absence.
+// 3. `revoke_grant` deletes the grant's tokens, then the grant (a crash in between leaves tokens
+//    of a grant that no longer exists, which no check accepts: every token check reads only the
+//    token record, and a refresh needs the grant).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "async/task.hpp"
+#include "host/host.hpp"
+#include "json/json.hpp"
+#include "oauth/token_crypto.hpp"
+
+namespace oauth {
+
+std::string client_key(std::string_view client_id);
+std::string grant_key(std::string_view user_id, std::string_view grant_id);
+std::string token_key(std::string_view user_id, std::string_view grant_id, std::string_view token_id);
+
+// A registered client, as read from `client:{id}`.
+struct Client {
+  json::Json record;
+  std::string id() const;
+  std::vector<std::string> redirect_uris() const;
+  std::string name() const;                  // clientName, or "" when unnamed
+  std::string auth_method() const;           // tokenEndpointAuthMethod (default client_secret_basic)
+  const std::string* secret_hash() const;    // clientSecret (hex SHA-256), nullptr for public clients
+  bool allows_grant_type(std::string_view grant_type) const;  // grantTypes (default both)
+};
+
+// The JSON stored under `key`, nullopt when absent, Err on storage failure or unreadable JSON.
+async::Task<HostResult<std::optional<json::Json>>> get_json(host::Host& host, std::string key);
+async::Task<HostResult<std::optional<Client>>> get_client(host::Host& host, std::string client_id);
+
+// KV metadata of a grant key: {clientId, resource?, redirectUri?} (grantKeyMetadata in 1.2.3).
+std::string grant_key_metadata(const json::Json& grant);
+
+// Every key under `prefix` (all pages).
+async::Task<HostResult<std::vector<std::string>>> list_keys(host::Host& host, std::string prefix);
+async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id);
+
+}  // namespace oauth

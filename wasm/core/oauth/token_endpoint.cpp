@@ -1,0 +1,228 @@
+#include "oauth/token_endpoint.hpp"
+
+#include <algorithm>
+
+#include "base/bytes.hpp"
+#include "http/form.hpp"
+#include "http/url.hpp"
+#include "oauth/authorization.hpp"
+#include "oauth/responses.hpp"
+#include "oauth/store.hpp"
+#include "oauth/token_crypto.hpp"
+
+namespace oauth {
+
+using json::Json;
+
+namespace {
+
+struct ClientCredentials {
+  std::string id;
+  std::optional<std::string> secret;
+  std::string method;  // how they were presented
+};
+
+http::Response invalid_client(std::string description, bool basic_tried) {
+  http::Response r = json_error(401, "invalid_client", description);
+  if (basic_tried) r.set("www-authenticate", "Basic realm=\"OAuth\"");
+  return r;
+}
+
+// RFC 6749 §2.3.1: Basic with form-encoded id and secret.
+std::optional<ClientCredentials> basic_credentials(const std::string& header) {
+  if (header.size() < 6 || http::to_lower_ascii(header.substr(0, 6)) != "basic ") return std::nullopt;
+  std::string_view encoded = header;
+  encoded.remove_prefix(6);
+  while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
+  auto decoded = base::base64_decode(encoded);
+  if (!decoded) return ClientCredentials{};
+  const auto colon = decoded->find(':');
+  if (colon == std::string::npos) return ClientCredentials{};
+  auto id = http::parse_form("v=" + decoded->substr(0, colon));
+  auto secret = http::parse_form("v=" + decoded->substr(colon + 1));
+  if (!id || !secret || !id->get("v") || !secret->get("v")) return ClientCredentials{};
+  return ClientCredentials{*id->get("v"), *secret->get("v"), "client_secret_basic"};
+}
+
+bool is_code_verifier(const std::string& v) {  // RFC 7636 §4.1
+  if (v.size() < 43 || v.size() > 128) return false;
+  return std::all_of(v.begin(), v.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == '~';
+  });
+}
+
+std::string string_of(const Json& record, const char* name) {
+  const std::string* s = json::get_string(record, name);
+  return s ? *s : std::string();
+}
+
+async::Task<base::Result<Client, http::Response>> authenticate_client(const http::Request& request,
+                                                                      const http::FormFields& form, host::Host& host) {
+  std::optional<ClientCredentials> creds;
+  const bool basic_tried = request.header("authorization") != nullptr;
+  if (const std::string* auth = request.header("authorization")) {
+    creds = basic_credentials(*auth);
+    if (!creds || creds->id.empty()) co_return base::Err{invalid_client("Malformed client credentials", true)};
+    if (form.get("client_secret")) co_return base::Err{invalid_client("Use one client authentication method", true)};
+    if (const std::string* body_id = form.get("client_id"); body_id && *body_id != creds->id)
+      co_return base::Err{invalid_client("client_id does not match the credentials", true)};
+  } else {
+    const std::string* id = form.get("client_id");
+    if (!id || id->empty()) co_return base::Err{invalid_client("Client authentication is required", false)};
+    creds = ClientCredentials{*id, std::nullopt, "none"};
+    if (const std::string* secret = form.get("client_secret")) {
+      creds->secret = *secret;
+      creds->method = "client_secret_post";
+    }
+  }
+  auto client = co_await get_client(host, creds->id);
+  if (!client) co_return base::Err{unavailable()};
+  if (!*client) co_return base::Err{invalid_client("Unknown client", basic_tried)};
+  const std::string registered = (*client)->auth_method();
+  if (registered == "none") {
+    if (creds->method != "none") co_return base::Err{invalid_client("This is a public client: send client_id only", basic_tried)};
+    co_return std::move(**client);
+  }
+  if (creds->method != registered || !creds->secret)
+    co_return base::Err{invalid_client("Authenticate with " + registered, basic_tried)};
+  const std::string* stored = (*client)->secret_hash();
+  auto presented = co_await sha256_hex(host, *creds->secret);
+  if (!presented) co_return base::Err{unavailable()};
+  if (!stored || !base::constant_time_equal(*presented, *stored))
+    co_return base::Err{invalid_client("Invalid client credentials", basic_tried)};
+  co_return std::move(**client);
+}
+
+// Issues an access token for `grant` (already redeemed or refreshed) and writes its record.
+async::Task<HostResult<std::string>> issue_access_token(host::Host& host, const OAuthContext& ctx, const Json& grant,
+                                                        const std::string& user_id, const std::string& grant_id,
+                                                        const std::string& props_key) {
+  auto secret = co_await random_string(host, token_secret_length);
+  if (!secret) co_return base::Err{secret.error()};
+  const std::string token = user_id + ":" + grant_id + ":" + *secret;
+  auto id = co_await sha256_hex(host, token);
+  if (!id) co_return base::Err{id.error()};
+  auto wrapped = co_await wrap_key_with_token(host, token, props_key);
+  if (!wrapped) co_return base::Err{wrapped.error()};
+  const std::int64_t now = ctx.now_s();
+  Json record = Json::object();
+  record["id"] = *id;
+  record["grantId"] = grant_id;
+  record["userId"] = user_id;
+  record["createdAt"] = now;
+  record["expiresAt"] = now + ctx.config.access_token_ttl;
+  record["audience"] = grant.contains("resource") ? grant["resource"] : Json(ctx.origin);
+  record["scope"] = grant.contains("scope") ? grant["scope"] : Json::array();
+  record["wrappedEncryptionKey"] = *wrapped;
+  Json summary = Json::object();
+  summary["clientId"] = grant["clientId"];
+  summary["scope"] = record["scope"];
+  summary["encryptedProps"] = grant["encryptedProps"];
+  record["grant"] = std::move(summary);
+  const auto kv_ttl = static_cast<std::uint64_t>(std::max<std::int64_t>(60, ctx.config.access_token_ttl));
+  host::OpResult stored = co_await host.perform_one(host::op_kv_put(token_key(user_id, grant_id, *id), json::dump(record), kv_ttl));
+  if (!stored.ok()) co_return base::Err{HostFailure{"kv put"}};
+  co_return token;
+}
+
+async::Task<http::Response> redeem_code(const http::FormFields& form, const Client& client, host::Host& host,
+                                        const OAuthContext& ctx) {
+  const std::string* code = form.get("code");
+  if (!code || code->empty()) co_return json_error(400, "invalid_request", "code is required");
+  auto parts = split_token(*code);
+  if (!parts) co_return json_error(400, "invalid_grant", "Invalid authorization code");
+  auto stored = co_await get_json(host, grant_key(parts->user_id, parts->grant_id));
+  if (!stored) co_return unavailable();
+  if (!*stored) co_return json_error(400, "invalid_grant", "Authorization code expired or unknown");
+  Json grant = std::move(**stored);
+  auto code_id = co_await sha256_hex(host, *code);
+  if (!code_id) co_return unavailable();
+  if (!base::constant_time_equal(*code_id, string_of(grant, "authCodeId")))
+    co_return json_error(400, "invalid_grant", "Invalid authorization code");
+  if (string_of(grant, "clientId") != client.id()) co_return json_error(400, "invalid_grant", "The code was issued to another client");
+  if (!grant.contains("authCodeWrappedKey")) {
+    // A replayed code: whatever the first exchange issued is revoked (RFC 6749 §4.1.2).
+    auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id);
+    if (!revoked) co_return unavailable();
+    co_return json_error(400, "invalid_grant", "Authorization code already used; its tokens are revoked");
+  }
+  const Json* created = json::find(grant, "createdAt");
+  if (!created || !created->is_number_integer() || ctx.now_s() - created->get<std::int64_t>() > authorization_code_ttl_seconds)
+    co_return json_error(400, "invalid_grant", "Authorization code expired");
+  const std::string* redirect_uri = form.get("redirect_uri");
+  if (!redirect_uri || *redirect_uri != string_of(grant, "redirectUri"))
+    co_return json_error(400, "invalid_grant", "redirect_uri must equal the one of the authorization request");
+  const std::string* verifier = form.get("code_verifier");
+  if (!verifier) co_return json_error(400, "invalid_request", "code_verifier is required (PKCE)");
+  if (!is_code_verifier(*verifier)) co_return json_error(400, "invalid_grant", "code_verifier is not 43-128 unreserved characters");
+  auto challenge = co_await sha256_base64url(host, *verifier);
+  if (!challenge) co_return unavailable();
+  if (!base::constant_time_equal(*challenge, string_of(grant, "codeChallenge")))
+    co_return json_error(400, "invalid_grant", "code_verifier does not match the code_challenge");
+
+  auto props_key = co_await unwrap_key_with_token(host, *code, string_of(grant, "authCodeWrappedKey"));
+  if (!props_key) co_return json_error(400, "invalid_grant", "Invalid authorization code");
+  auto refresh_secret = co_await random_string(host, token_secret_length);
+  if (!refresh_secret) co_return unavailable();
+  const std::string refresh_token = parts->user_id + ":" + parts->grant_id + ":" + *refresh_secret;
+  auto refresh_id = co_await sha256_hex(host, refresh_token);
+  if (!refresh_id) co_return unavailable();
+  auto refresh_wrapped = co_await wrap_key_with_token(host, refresh_token, *props_key);
+  if (!refresh_wrapped) co_return unavailable();
+
+  const std::int64_t now = ctx.now_s();
+  grant.erase("authCodeWrappedKey");
+  grant.erase("codeChallenge");
+  grant.erase("codeChallengeMethod");
+  grant["refreshTokenId"] = *refresh_id;
+  grant["refreshTokenWrappedKey"] = *refresh_wrapped;
+  grant["expiresAt"] = now + refresh_token_ttl_seconds;
+  const auto grant_ttl = static_cast<std::uint64_t>(refresh_token_ttl_seconds + 65);
+  host::OpResult saved = co_await host.perform_one(host::op_kv_put_with_metadata(
+      grant_key(parts->user_id, parts->grant_id), json::dump(grant), grant_ttl, grant_key_metadata(grant)));
+  if (!saved.ok()) co_return unavailable();
+  auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key);
+  if (!access_token) co_return unavailable();
+
+  Json reply = Json::object();
+  reply["access_token"] = *access_token;
+  reply["token_type"] = "bearer";
+  reply["expires_in"] = ctx.config.access_token_ttl;
+  reply["refresh_token"] = refresh_token;
+  std::string scope;
+  if (const Json* s = json::find(grant, "scope"); s && s->is_array())
+    for (const Json& item : *s)
+      if (item.is_string()) scope += (scope.empty() ? "" : " ") + item.get<std::string>();
+  reply["scope"] = scope;
+  if (grant.contains("resource")) reply["resource"] = grant["resource"];
+  co_return no_store_json(200, reply);
+}
+
+}  // namespace
+
+async::Task<http::Response> handle_token(const http::Request& request, host::Host& host, const OAuthContext& ctx) {
+  if (request.method != "POST") {
+    http::Response r = json_error(405, "invalid_request", "Use POST");
+    r.set("allow", "POST");
+    co_return r;
+  }
+  if (request.body_too_large) co_return json_error(413, "invalid_request", "The request is too large");
+  const std::string* type = request.header("content-type");
+  if (!type || http::to_lower_ascii(type->substr(0, type->find(';'))) != "application/x-www-form-urlencoded")
+    co_return json_error(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded");
+  auto form = http::parse_form(request.body);
+  if (!form) co_return json_error(400, "invalid_request", "The form could not be read");
+  for (const auto& field : form->fields)
+    if (form->repeated(field.first)) co_return json_error(400, "invalid_request", field.first + " is given more than once");
+  auto client = co_await authenticate_client(request, *form, host);
+  if (!client) co_return client.error();
+  const std::string* grant_type = form->get("grant_type");
+  if (!grant_type) co_return json_error(400, "invalid_request", "grant_type is required");
+  if (!client->allows_grant_type(*grant_type))
+    co_return json_error(400, "unauthorized_client", "This client is not registered for " + *grant_type);
+  if (*grant_type == "authorization_code") co_return co_await redeem_code(*form, *client, host, ctx);
+  co_return json_error(400, "unsupported_grant_type", "Supported: authorization_code");
+}
+
+}  // namespace oauth

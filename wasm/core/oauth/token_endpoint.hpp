@@ -1,0 +1,30 @@
+// POST /token (RFC 6749 §3.2, §4.1.3; OAuth 2.1 §4.1.3; RFC 7636 §4.5-4.6).
+//
+// Contract:
+// 1. application/x-www-form-urlencoded only; a parameter given twice -> invalid_request.
+// 2. Client authentication as the client registered: client_secret_basic (RFC 6749 §2.3.1, the
+//    credentials form-decoded), client_secret_post, or none (client_id only). A wrong or missing
+//    secret, an unknown client, or another method than registered -> 401 invalid_client (with a
+//    Basic challenge when Basic was tried). Secrets compare as SHA-256 in constant time.
+// 3. authorization_code: the code has the issued shape, its grant exists, its SHA-256 matches the
+//    grant's in constant time, the grant is this client's and younger than 10 minutes, the
+//    redirect_uri equals the one of that authorization request, the code_verifier is 43-128
+//    unreserved characters and its S256 matches. A code presented again (its grant already
+//    redeemed) revokes the grant and everything issued from it (RFC 6749 §4.1.2).
+// 4. Success: an access token bound to the grant's resource, expiring after ACCESS_TOKEN_TTL
+//    (checked in code; KV keeps it at least 60 s), and a refresh token; the grant is rewritten
+//    without its code, in the reference layout. Errors per §5.2, always no-store.
+#pragma once
+
+#include "async/task.hpp"
+#include "host/host.hpp"
+#include "http/message.hpp"
+#include "oauth/context.hpp"
+
+namespace oauth {
+
+inline constexpr std::int64_t refresh_token_ttl_seconds = 30 * 24 * 3600;
+
+async::Task<http::Response> handle_token(const http::Request& request, host::Host& host, const OAuthContext& ctx);
+
+}  // namespace oauth
