@@ -13,12 +13,13 @@ struct Fixture {
   tools::ToolRegistry registry;
   mcp::Server server{mcp::ServerInfo{}, registry};
   host::Host host;
+  app::Principal caller{"octocat", "client-1", "grant-1", "", "", ""};
   Fixture() { tools::register_tools(registry); }
 
   std::optional<Json> call(const Json& message) {
     auto m = jsonrpc::classify(message);
     REQUIRE(m);
-    auto t = server.handle(*m, host);
+    auto t = server.handle(*m, host, caller);
     t.start();
     REQUIRE(t.done());  // nothing here needs the host
     return t.result();

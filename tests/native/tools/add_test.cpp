@@ -14,7 +14,8 @@ tools::ToolResult run_add(const Json& args) {
   const tools::Tool tool = tools::make_add_tool();
   REQUIRE_FALSE(tools::check_schema(tool.input_schema, args));
   host::Host host;
-  tools::CallContext ctx{host, args};
+  const app::Principal caller{"octocat", "client-1", "grant-1", "", "", ""};
+  tools::CallContext ctx{host, args, caller};
   auto t = tool.handler(ctx);
   t.start();
   REQUIRE(t.done());

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "app/principal.hpp"
 #include "async/task.hpp"
 #include "base/result.hpp"
 #include "host/host.hpp"
@@ -39,7 +40,7 @@ struct Dispatched {
 base::Result<JsonRpcPost, http::Response> read_jsonrpc_post(const http::Request& request);
 std::optional<http::Response> batch_refusal(const JsonRpcPost& post);
 async::Task<base::Result<Dispatched, http::Response>> dispatch(const mcp::Server& server, const JsonRpcPost& post,
-                                                                host::Host& host);
+                                                                host::Host& host, const Principal& caller);
 
 http::Response bad_request(std::string message, int code);
 

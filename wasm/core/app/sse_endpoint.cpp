@@ -76,7 +76,7 @@ async::Task<http::Response> handle_sse_message(const http::Request& request, con
   if (!claims) co_return claims.error();
   if (auto refusal = batch_refusal(*post)) co_return std::move(*refusal);
 
-  auto done = co_await dispatch(deps.server, *post, host);
+  auto done = co_await dispatch(deps.server, *post, host, who);
   if (!done) co_return done.error();
 
   std::string events;

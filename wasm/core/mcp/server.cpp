@@ -20,7 +20,7 @@ Json Server::initialize_result(const jsonrpc::Message& m) const {
   return result;
 }
 
-async::Task<Json> Server::call_tool(const jsonrpc::Message& m, host::Host& host) const {
+async::Task<Json> Server::call_tool(const jsonrpc::Message& m, host::Host& host, const app::Principal& caller) const {
   const std::string* name = m.params ? json::get_string(*m.params, "name") : nullptr;
   if (!name) co_return jsonrpc::error(m.id, jsonrpc::invalid_params, "Invalid params: name must be a string");
   const tools::Tool* tool = tools_.find(*name);
@@ -33,12 +33,13 @@ async::Task<Json> Server::call_tool(const jsonrpc::Message& m, host::Host& host)
     co_return jsonrpc::result(
         m.id, tools::ToolResult::error("Invalid arguments for tool " + tool->name + ": " + *problem).to_json());
   }
-  tools::CallContext ctx{host, *arguments};
+  tools::CallContext ctx{host, *arguments, caller};
   tools::ToolResult r = co_await tool->handler(ctx);
   co_return jsonrpc::result(m.id, r.to_json());
 }
 
-async::Task<std::optional<Json>> Server::handle(const jsonrpc::Message& m, host::Host& host) const {
+async::Task<std::optional<Json>> Server::handle(const jsonrpc::Message& m, host::Host& host,
+                                                const app::Principal& caller) const {
   if (m.kind != jsonrpc::Kind::request) co_return std::nullopt;  // notifications, client responses
   if (m.method == "initialize") {
     if (!requested_version(m))
@@ -47,7 +48,7 @@ async::Task<std::optional<Json>> Server::handle(const jsonrpc::Message& m, host:
   }
   if (m.method == "ping") co_return jsonrpc::result(m.id, Json::object());
   if (m.method == "tools/list") co_return jsonrpc::result(m.id, tools_.list_result());
-  if (m.method == "tools/call") co_return co_await call_tool(m, host);
+  if (m.method == "tools/call") co_return co_await call_tool(m, host, caller);
   co_return jsonrpc::error(m.id, jsonrpc::method_not_found, "Method not found: " + m.method);
 }
 

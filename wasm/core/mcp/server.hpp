@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "app/principal.hpp"
 #include "async/task.hpp"
 #include "host/host.hpp"
 #include "json/json.hpp"
@@ -36,11 +37,13 @@ class Server {
   // nullopt when the message is not a well-formed initialize request.
   static std::optional<std::string> requested_version(const jsonrpc::Message& m);
 
-  async::Task<std::optional<Json>> handle(const jsonrpc::Message& message, host::Host& host) const;
+  // `caller` is the principal the bearer gate established; tools receive it.
+  async::Task<std::optional<Json>> handle(const jsonrpc::Message& message, host::Host& host,
+                                          const app::Principal& caller) const;
 
  private:
   Json initialize_result(const jsonrpc::Message& m) const;
-  async::Task<Json> call_tool(const jsonrpc::Message& m, host::Host& host) const;
+  async::Task<Json> call_tool(const jsonrpc::Message& m, host::Host& host, const app::Principal& caller) const;
 
   ServerInfo info_;
   const tools::ToolRegistry& tools_;

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/principal.hpp"
 #include "async/task.hpp"
 #include "host/host.hpp"
 #include "json/json.hpp"
@@ -35,7 +36,8 @@ struct ToolResult {
 // What a handler may use while it runs.
 struct CallContext {
   host::Host& host;
-  const Json& arguments;  // validated against the tool's input_schema
+  const Json& arguments;        // validated against the tool's input_schema
+  const app::Principal& caller;  // the signed-in user; oauth::open_props(host, caller) gives the props
 };
 
 using Handler = async::Task<ToolResult> (*)(CallContext&);
