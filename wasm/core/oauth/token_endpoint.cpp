@@ -199,6 +199,74 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   co_return no_store_json(200, reply);
 }
 
+// RFC 6749 §6 with rotation (OAuth 2.1 §4.3.1): the current refresh token and the one just
+// replaced both work (a client whose reply was lost can retry), as in workers-oauth-provider 1.2.3;
+// each use rotates. The refresh lifetime is the grant's, fixed at the code exchange.
+async::Task<http::Response> refresh(const http::FormFields& form, const Client& client, host::Host& host,
+                                    const OAuthContext& ctx) {
+  const std::string* presented = form.get("refresh_token");
+  if (!presented || presented->empty()) co_return json_error(400, "invalid_request", "refresh_token is required");
+  auto parts = split_token(*presented);
+  if (!parts) co_return json_error(400, "invalid_grant", "Invalid refresh token");
+  auto stored = co_await get_json(host, grant_key(parts->user_id, parts->grant_id));
+  if (!stored) co_return unavailable();
+  if (!*stored) co_return json_error(400, "invalid_grant", "The grant was revoked or has expired");
+  Json grant = std::move(**stored);
+  auto presented_id = co_await sha256_hex(host, *presented);
+  if (!presented_id) co_return unavailable();
+  const bool is_current = base::constant_time_equal(*presented_id, string_of(grant, "refreshTokenId"));
+  const bool is_previous =
+      !is_current && base::constant_time_equal(*presented_id, string_of(grant, "previousRefreshTokenId"));
+  if (!is_current && !is_previous) co_return json_error(400, "invalid_grant", "Invalid refresh token");
+  if (string_of(grant, "clientId") != client.id()) co_return json_error(400, "invalid_grant", "The refresh token belongs to another client");
+  const std::int64_t now = ctx.now_s();
+  const Json* expires = json::find(grant, "expiresAt");
+  if (expires && expires->is_number_integer() && expires->get<std::int64_t>() - now < 60)
+    co_return json_error(400, "invalid_grant", "The refresh token has expired");
+  if (const std::string* scope = form.get("scope")) {  // may only narrow (RFC 6749 §6)
+    const Json* granted = json::find(grant, "scope");
+    std::string_view rest = *scope;
+    while (!rest.empty()) {
+      const auto space = rest.find(' ');
+      const std::string token(rest.substr(0, space));
+      bool found = token.empty();
+      if (granted && granted->is_array())
+        for (const Json& g : *granted) found = found || (g.is_string() && g.get_ref<const std::string&>() == token);
+      if (!found) co_return json_error(400, "invalid_scope", "scope may only narrow what was granted");
+      if (space == std::string_view::npos) break;
+      rest.remove_prefix(space + 1);
+    }
+  }
+  const std::string wrapped = string_of(grant, is_current ? "refreshTokenWrappedKey" : "previousRefreshTokenWrappedKey");
+  auto props_key = co_await unwrap_key_with_token(host, *presented, wrapped);
+  if (!props_key) co_return json_error(400, "invalid_grant", "Invalid refresh token");
+  auto secret = co_await random_string(host, token_secret_length);
+  if (!secret) co_return unavailable();
+  const std::string next = parts->user_id + ":" + parts->grant_id + ":" + *secret;
+  auto next_id = co_await sha256_hex(host, next);
+  if (!next_id) co_return unavailable();
+  auto next_wrapped = co_await wrap_key_with_token(host, next, *props_key);
+  if (!next_wrapped) co_return unavailable();
+  grant["previousRefreshTokenId"] = *presented_id;
+  grant["previousRefreshTokenWrappedKey"] = wrapped;
+  grant["refreshTokenId"] = *next_id;
+  grant["refreshTokenWrappedKey"] = *next_wrapped;
+  const std::int64_t grant_expires = expires && expires->is_number_integer() ? expires->get<std::int64_t>() : now + refresh_token_ttl_seconds;
+  const auto grant_ttl = static_cast<std::uint64_t>(std::max<std::int64_t>(grant_expires - now, 60) + 65);
+  host::OpResult saved = co_await host.perform_one(host::op_kv_put_with_metadata(
+      grant_key(parts->user_id, parts->grant_id), json::dump(grant), grant_ttl, grant_key_metadata(grant)));
+  if (!saved.ok()) co_return unavailable();
+  auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key);
+  if (!access_token) co_return unavailable();
+  Json reply = Json::object();
+  reply["access_token"] = *access_token;
+  reply["token_type"] = "bearer";
+  reply["expires_in"] = ctx.config.access_token_ttl;
+  reply["refresh_token"] = next;
+  if (grant.contains("resource")) reply["resource"] = grant["resource"];
+  co_return no_store_json(200, reply);
+}
+
 }  // namespace
 
 async::Task<http::Response> handle_token(const http::Request& request, host::Host& host, const OAuthContext& ctx) {
@@ -222,7 +290,8 @@ async::Task<http::Response> handle_token(const http::Request& request, host::Hos
   if (!client->allows_grant_type(*grant_type))
     co_return json_error(400, "unauthorized_client", "This client is not registered for " + *grant_type);
   if (*grant_type == "authorization_code") co_return co_await redeem_code(*form, *client, host, ctx);
-  co_return json_error(400, "unsupported_grant_type", "Supported: authorization_code");
+  if (*grant_type == "refresh_token") co_return co_await refresh(*form, *client, host, ctx);
+  co_return json_error(400, "unsupported_grant_type", "Supported: authorization_code, refresh_token");
 }
 
 }  // namespace oauth

@@ -11,7 +11,10 @@
 //    redirect_uri equals the one of that authorization request, the code_verifier is 43-128
 //    unreserved characters and its S256 matches. A code presented again (its grant already
 //    redeemed) revokes the grant and everything issued from it (RFC 6749 §4.1.2).
-// 4. Success: an access token bound to the grant's resource, expiring after ACCESS_TOKEN_TTL
+// 4. refresh_token (RFC 6749 §6, rotated as OAuth 2.1 §4.3.1 asks): the grant's current or
+//    just-replaced refresh token, from the grant's client, before the grant expires; `scope` may
+//    only narrow. Each use issues a new refresh token and keeps the presented one as "previous".
+// 5. Success: an access token bound to the grant's resource, expiring after ACCESS_TOKEN_TTL
 //    (checked in code; KV keeps it at least 60 s), and a refresh token; the grant is rewritten
 //    without its code, in the reference layout. Errors per §5.2, always no-store.
 #pragma once

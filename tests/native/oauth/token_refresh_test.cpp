@@ -1,0 +1,115 @@
+// Refresh tokens at POST /token (oauth/token_endpoint.hpp rule 4).
+#include "oauth/token_endpoint.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "app/app.hpp"
+#include "http/form.hpp"
+#include "support/fake_host.hpp"
+#include "support/requests.hpp"
+#include "support/sign_in.hpp"
+
+namespace {
+
+app::Config config() {
+  app::Config c;
+  c.cookie_encryption_key = "k";
+  c.github_client_id = "gh";
+  c.github_client_secret = "ghs";
+  c.local_development = true;
+  return c;
+}
+
+http::Response refresh(app::App& app, fake::FakeHost& host, const fake::SignedIn& s, const std::string& token,
+                       const std::string& extra = "") {
+  return host.run(app, fake::post_form("/token", "grant_type=refresh_token&refresh_token=" + http::form_encode(token) +
+                                                     "&client_id=" + s.client_id + extra));
+}
+
+}  // namespace
+
+TEST_CASE("refresh: a refresh token gives a new access token and rotates", "[oauth][token][refresh]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  auto r = refresh(app, host, s, s.refresh_token);
+  REQUIRE(r.status == 200);
+  const auto body = fake::body_json(r);
+  const std::string access = body["access_token"].get<std::string>();
+  const std::string next = body["refresh_token"].get<std::string>();
+  REQUIRE(access != s.access_token);
+  REQUIRE(next != s.refresh_token);
+  REQUIRE(*fake::header(r, "cache-control") == "no-store");
+  // The new access token opens the gate.
+  host.bearer = access;
+  REQUIRE(host.run(app, fake::mcp_post(fake::initialize_body())).status == 200);
+}
+
+TEST_CASE("refresh: the newest refresh token and the one just presented stay valid; others do not", "[oauth][token][refresh]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  const std::string r0 = s.refresh_token;
+  const std::string r1 = fake::body_json(refresh(app, host, s, r0))["refresh_token"].get<std::string>();
+  // A client whose reply was lost retries r0: it works, and rotates again.
+  auto retry = refresh(app, host, s, r0);
+  REQUIRE(retry.status == 200);
+  const std::string r2 = fake::body_json(retry)["refresh_token"].get<std::string>();
+  // Now r2 (newest) and r0 (just presented) are valid; r1 is not.
+  auto stale = refresh(app, host, s, r1);
+  REQUIRE(stale.status == 400);
+  REQUIRE(fake::body_json(stale)["error"] == "invalid_grant");
+  const std::string r3 = fake::body_json(refresh(app, host, s, r2))["refresh_token"].get<std::string>();
+  REQUIRE(!r3.empty());
+  // r0 is now two rotations old.
+  REQUIRE(refresh(app, host, s, r0).status == 400);
+}
+
+TEST_CASE("refresh: another client cannot use the refresh token", "[oauth][token][refresh]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  const auto other = fake::sign_in(app, host, {"hubot", 480938, "Hubot"});
+  auto r = host.run(app, fake::post_form("/token", "grant_type=refresh_token&refresh_token=" +
+                                                       http::form_encode(s.refresh_token) + "&client_id=" + other.client_id));
+  REQUIRE(r.status == 400);
+  REQUIRE(fake::body_json(r)["error"] == "invalid_grant");
+}
+
+TEST_CASE("refresh: scope may only narrow", "[oauth][token][refresh]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  auto r = refresh(app, host, s, s.refresh_token, "&scope=admin");
+  REQUIRE(r.status == 400);
+  REQUIRE(fake::body_json(r)["error"] == "invalid_scope");
+}
+
+TEST_CASE("refresh: the refresh lifetime is fixed at the first exchange (30 days)", "[oauth][token][refresh]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  std::string token = s.refresh_token;
+  for (int day = 0; day < 3; ++day) {
+    host.now_ms += 10LL * 24 * 3600 * 1000;  // refreshing does not extend it
+    auto r = refresh(app, host, s, token);
+    if (day < 2) {
+      REQUIRE(r.status == 200);
+      token = fake::body_json(r)["refresh_token"].get<std::string>();
+    } else {
+      REQUIRE(r.status == 400);  // day 30 reached
+    }
+  }
+}
+
+TEST_CASE("refresh: storage failure is 503 and leaves the grant as it was", "[oauth][token][refresh][faults]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  host.fail_kv = true;
+  auto r = refresh(app, host, s, s.refresh_token);
+  REQUIRE(r.status == 503);
+  REQUIRE(fake::body_json(r)["error"] == "temporarily_unavailable");
+  host.fail_kv = false;
+  REQUIRE(refresh(app, host, s, s.refresh_token).status == 200);
+}
