@@ -1,5 +1,6 @@
 #include "app/app.hpp"
 
+#include "app/cors.hpp"
 #include "app/mcp_endpoint.hpp"
 #include "app/origin_guard.hpp"
 #include "app/sse_endpoint.hpp"
@@ -36,27 +37,38 @@ async::Task<http::Response> App::handle(const http::Request& request, const Requ
   if (!url) co_return text_response(400, "Bad Request: unreadable URL\n");
   const GuardResult guard = guard_host_and_origin(request, *url, config_);
   if (guard.failure) co_return jsonrpc_http_error(403, jsonrpc::invalid_request, guard.failure->message);
+  const CorsPolicy cors = cors_policy(url->path);
+  if (!guard.origin_allowed && cors != CorsPolicy::any_origin)
+    co_return jsonrpc_http_error(403, jsonrpc::invalid_request, "Forbidden: Origin not allowed");
+  if (auto preflight = cors_preflight(request, cors, guard)) co_return std::move(*preflight);
+  http::Response response = co_await route(request, *url, guard.own_origin, ctx, host);
+  add_cors_headers(response, cors, guard);
+  co_return response;
+}
 
-  const std::string& path = url->path;
-  const oauth::OAuthContext oauth_ctx{config_, keys_, guard.own_origin, ctx};
+async::Task<http::Response> App::route(const http::Request& request, const http::UrlParts& url,
+                                       const std::string& own_origin, const RequestContext& ctx, host::Host& host) {
+  const std::string& path = url.path;
+  const oauth::OAuthContext oauth_ctx{config_, keys_, own_origin, ctx};
   if (path == "/mcp" || path == "/sse" || path == "/sse/message") {
     // The one gate in front of every MCP route.
-    auto who = co_await oauth::authenticate_bearer(request, *url, host, oauth_ctx);
+    auto who = co_await oauth::authenticate_bearer(request, url, host, oauth_ctx);
     if (!who) co_return who.error();
     Sessions sessions(config_, keys_);
     if (path == "/mcp") co_return co_await handle_mcp(request, *who, McpRouteDeps{server_, sessions}, host, ctx);
-    if (path == "/sse") co_return co_await handle_sse_stream(request, *who, SseRouteDeps{server_, sessions, config_.sse_keepalive_ms}, host, ctx);
-    co_return co_await handle_sse_message(request, *url, *who, SseRouteDeps{server_, sessions, config_.sse_keepalive_ms}, host);
+    const SseRouteDeps sse{server_, sessions, config_.sse_keepalive_ms};
+    if (path == "/sse") co_return co_await handle_sse_stream(request, *who, sse, host, ctx);
+    co_return co_await handle_sse_message(request, url, *who, sse, host);
   }
-  if (path == "/.well-known/oauth-authorization-server") co_return oauth::authorization_server_metadata(guard.own_origin);
+  if (path == "/.well-known/oauth-authorization-server") co_return oauth::authorization_server_metadata(own_origin);
   constexpr std::string_view prm = "/.well-known/oauth-protected-resource";
   if (path.rfind(prm, 0) == 0) {
-    if (auto doc = oauth::protected_resource_metadata(guard.own_origin, std::string_view(path).substr(prm.size())))
+    if (auto doc = oauth::protected_resource_metadata(own_origin, std::string_view(path).substr(prm.size())))
       co_return std::move(*doc);
   }
   if (path == "/register") co_return co_await oauth::handle_register(request, host, ctx);
-  if (path == "/authorize") co_return co_await oauth::handle_authorize(request, *url, host, oauth_ctx);
-  if (path == "/callback") co_return co_await github::handle_callback(request, *url, host, oauth_ctx);
+  if (path == "/authorize") co_return co_await oauth::handle_authorize(request, url, host, oauth_ctx);
+  if (path == "/callback") co_return co_await github::handle_callback(request, url, host, oauth_ctx);
   if (path == "/token") co_return co_await oauth::handle_token(request, host, oauth_ctx);
   co_return text_response(404, "Not Found\n");
 }

@@ -3,7 +3,8 @@
 // Contract:
 // 1. One App per module instance, made once from the environment; `handle` may run for many
 //    requests at once (each with its own Host), so App holds no per-request state.
-// 2. Order for every request: parse the URL, guard Host and Origin (403), route. MCP routes then
+// 2. Order for every request: parse the URL, guard Host (403) and Origin (403 except on the public
+//    OAuth routes), answer CORS preflights, route, add CORS headers (app/cors.hpp). MCP routes then
 //    pass the one authentication gate (oauth/bearer.hpp) before their handler; the OAuth routes
 //    (discovery, /register, /authorize, /callback, /token) are the way to a token.
 // 3. `handle` always produces a response; nothing a client sends can abort.
@@ -15,6 +16,7 @@
 #include "async/task.hpp"
 #include "host/host.hpp"
 #include "http/message.hpp"
+#include "http/url.hpp"
 #include "mcp/server.hpp"
 #include "tools/registry.hpp"
 
@@ -31,6 +33,9 @@ class App {
   const Config& config() const { return config_; }
 
  private:
+  async::Task<http::Response> route(const http::Request& request, const http::UrlParts& url,
+                                    const std::string& own_origin, const RequestContext& ctx, host::Host& host);
+
   Config config_;
   tools::ToolRegistry tools_;
   mcp::Server server_;

@@ -26,7 +26,8 @@ GuardResult guard_host_and_origin(const http::Request& request, const http::UrlP
     const std::string o = http::to_lower_ascii(*origin);
     bool allowed = o == r.own_origin;
     for (const auto& a : config.allowed_origins) allowed = allowed || o == a;
-    if (!allowed) r.failure = GuardFailure{"Forbidden: Origin not allowed"};
+    r.origin = o;
+    r.origin_allowed = allowed;
   }
   return r;
 }

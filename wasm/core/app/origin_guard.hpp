@@ -6,8 +6,11 @@
 //    local development, any loopback host (any port); otherwise (deployed, no PUBLIC_URL) the host
 //    Cloudflare routed the request for is trusted. Failure -> 403.
 // 2. The server's own origin is PUBLIC_URL's origin when set, else the request's scheme and Host.
-// 3. Origin: absent is fine (non-browser clients); present, it must be the server's own origin or
-//    listed in ALLOWED_ORIGINS, else 403. "null" is never allowed.
+// 3. Origin: absent is fine (non-browser clients); present, it is allowed when it is the server's
+//    own origin or listed in ALLOWED_ORIGINS ("null" never is). The router refuses (403) a
+//    disallowed Origin on the routes a browser must not reach cross-origin (MCP, consent,
+//    callback); the public OAuth routes (discovery, /register, /token) serve any origin, as
+//    @cloudflare/workers-oauth-provider does (app/cors.hpp).
 #pragma once
 
 #include <optional>
@@ -25,7 +28,9 @@ struct GuardFailure {
 
 struct GuardResult {
   std::string own_origin;                // valid when `failure` is empty
-  std::optional<GuardFailure> failure;  // 403 with this message
+  std::optional<GuardFailure> failure;  // the Host is refused: 403 with this message
+  std::optional<std::string> origin;    // the Origin header, lowercased, when present
+  bool origin_allowed = true;           // false: a present Origin that is neither own nor listed
 };
 
 GuardResult guard_host_and_origin(const http::Request& request, const http::UrlParts& url, const Config& config);

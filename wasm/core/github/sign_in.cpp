@@ -25,11 +25,13 @@ std::string state_cookie_header(const std::string& hash, std::int64_t max_age) {
   return http::host_cookie(state_cookie, hash, options);
 }
 
-std::string state_record(const oauth::AuthRequest& request) {
+std::string state_record(const oauth::AuthRequest& request, std::int64_t now_s) {
   Json record = Json::object();
   record["request"] = request.to_json();
+  record["createdAt"] = now_s;
   return json::dump(record);
 }
+
 
 http::Response authorize_redirect(const oauth::OAuthContext& ctx, const std::string& state) {
   return oauth::redirect_with(ctx.config.github_oauth_url + "/authorize", {{"client_id", ctx.config.github_client_id},
@@ -113,12 +115,12 @@ async::Task<base::Result<Json, http::Response>> read_user(host::Host& host, cons
 async::Task<http::Response> start_sign_in(host::Host& host, const oauth::OAuthContext& ctx,
                                           const oauth::AuthRequest& request, std::vector<std::string> extra_cookies) {
   auto state = co_await oauth::random_string(host, 32);
-  if (!state) co_return oauth::unavailable();
+  if (!state) co_return oauth::unavailable_page();
   auto hash = co_await oauth::sha256_hex(host, *state);
-  if (!hash) co_return oauth::unavailable();
+  if (!hash) co_return oauth::unavailable_page();
   host::OpResult stored = co_await host.perform_one(
-      host::op_kv_put(state_key(*state), state_record(request), state_ttl_seconds));
-  if (!stored.ok()) co_return oauth::unavailable();
+      host::op_kv_put(state_key(*state), state_record(request, ctx.now_s()), state_ttl_seconds));
+  if (!stored.ok()) co_return oauth::unavailable_page();
 
   http::Response r = authorize_redirect(ctx, *state);
   r.set("set-cookie", state_cookie_header(*hash, state_ttl_seconds));
@@ -137,16 +139,18 @@ async::Task<http::Response> handle_callback(const http::Request& request, const 
     co_return error_page(400, "Sign-in could not continue", "The sign-in link is incomplete. Start again from your MCP client.");
   auto cookie = http::cookie_value(request.header("cookie"), state_cookie);
   auto hash = co_await oauth::sha256_hex(host, *state);
-  if (!hash) co_return oauth::unavailable();
+  if (!hash) co_return oauth::unavailable_page();
   if (!cookie || !base::constant_time_equal(*cookie, *hash))
     co_return error_page(400, "Sign-in could not continue",
                          "This sign-in was started in another browser or has expired. Start again from your MCP client.");
   auto stored = co_await oauth::get_json(host, state_key(*state));
-  if (!stored) co_return oauth::unavailable();
-  if (!*stored)
+  if (!stored) co_return oauth::unavailable_page();
+  const Json* created = *stored ? json::find(**stored, "createdAt") : nullptr;
+  // Expiry is checked here from the stored time; the KV TTL only collects garbage (>= 60 s, lazy).
+  if (!*stored || !created || !created->is_number_integer() || ctx.now_s() - created->get<std::int64_t>() > state_ttl_seconds)
     co_return with_cleared_state(error_page(400, "Sign-in expired", "This sign-in has expired or was already used. Start again from your MCP client."));
   host::OpResult deleted = co_await host.perform_one(host::op_kv_delete(state_key(*state)));
-  if (!deleted.ok()) co_return oauth::unavailable();
+  if (!deleted.ok()) co_return oauth::unavailable_page();
   const Json* saved = json::find(**stored, "request");
   auto auth_request = saved ? oauth::AuthRequest::from_json(*saved) : std::nullopt;
   if (!auth_request) co_return with_cleared_state(error_page(400, "Sign-in could not continue", "The stored sign-in could not be read."));

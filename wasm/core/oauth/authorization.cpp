@@ -12,16 +12,16 @@ async::Task<http::Response> complete_authorization(host::Host& host, const OAuth
                                                    const AuthRequest& request, std::string user_id,
                                                    Json props) {
   auto grant_id = co_await random_string(host, grant_id_length);
-  if (!grant_id) co_return unavailable();
+  if (!grant_id) co_return unavailable_page();
   auto sealed = co_await encrypt_props(host, props);
-  if (!sealed) co_return unavailable();
+  if (!sealed) co_return unavailable_page();
   auto secret = co_await random_string(host, token_secret_length);
-  if (!secret) co_return unavailable();
+  if (!secret) co_return unavailable_page();
   const std::string code = user_id + ":" + *grant_id + ":" + *secret;
   auto code_id = co_await sha256_hex(host, code);
-  if (!code_id) co_return unavailable();
+  if (!code_id) co_return unavailable_page();
   auto wrapped = co_await wrap_key_with_token(host, code, sealed->key);
-  if (!wrapped) co_return unavailable();
+  if (!wrapped) co_return unavailable_page();
 
   Json grant{{"id", *grant_id},
              {"clientId", request.client_id},
@@ -38,7 +38,7 @@ async::Task<http::Response> complete_authorization(host::Host& host, const OAuth
              {"redirectUri", request.redirect_uri}};
   host::OpResult stored = co_await host.perform_one(host::op_kv_put_with_metadata(
       grant_key(user_id, *grant_id), json::dump(grant), authorization_code_ttl_seconds, grant_key_metadata(grant)));
-  if (!stored.ok()) co_return unavailable();
+  if (!stored.ok()) co_return unavailable_page();
 
   std::vector<std::pair<std::string, std::string>> params{{"code", code}};
   if (!request.state.empty()) params.emplace_back("state", request.state);

@@ -7,7 +7,8 @@
 //    challenge, the resource and the exact redirect URI; KV keeps it 10 minutes (the code's life,
 //    checked again in code from `createdAt`) with the key metadata 1.2.3 writes.
 // 2. The reply is the redirect to the client with `code`, `state` (when sent) and `iss` (RFC 9207).
-// 3. A host failure answers 503 and leaves at most an unreachable grant (no code was handed out).
+// 3. A host failure answers a 503 page and leaves at most an unreachable grant (no code was handed
+//    out).
 #pragma once
 
 #include "async/task.hpp"

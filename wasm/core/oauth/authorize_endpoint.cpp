@@ -182,7 +182,7 @@ async::Task<http::Response> show_consent(const Validated& v, host::Host& host, c
                                                  json::dump(v.request.to_json()));
   if (!signed_request) co_return signed_request.error();
   auto csrf = co_await random_string(host, 32);
-  if (!csrf) co_return unavailable();
+  if (!csrf) co_return unavailable_page();
   http::Response page = html_page(200, "Authorize " + (v.client.name().empty() ? v.client.id() : v.client.name()),
                                   consent_html(v.client, v.request, *signed_request, *csrf));
   page.set("set-cookie", cookie_header(csrf_cookie, *csrf, consent_ttl_seconds));

@@ -13,7 +13,6 @@ http::Response public_json(const Json& body) {
   r.status = 200;
   r.set("content-type", "application/json");
   r.set("cache-control", "public, max-age=3600");
-  r.set("access-control-allow-origin", "*");
   r.body = json::dump(body);
   return r;
 }

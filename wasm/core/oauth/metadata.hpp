@@ -5,7 +5,7 @@
 // 2. /.well-known/oauth-protected-resource (RFC 9728 §3): the root document names the origin;
 //    the path-inserted documents …/mcp and …/sse name those resources (RFC 9728 §3.1).
 // 3. Every URL comes from the server's own origin as the Host guard established it, never from an
-//    unvalidated Host header. Documents are public: CORS `*`, cacheable for an hour.
+//    unvalidated Host header. Documents are public (any origin, app/cors.hpp), cacheable for an hour.
 #pragma once
 
 #include <optional>

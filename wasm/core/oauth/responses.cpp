@@ -33,6 +33,12 @@ http::Response unavailable() {
   return r;
 }
 
+http::Response unavailable_page() {
+  http::Response r = error_page(503, "Temporarily unavailable", "Storage did not answer. Please try again in a moment.");
+  r.set("retry-after", "5");
+  return r;
+}
+
 http::Response redirect_to(const std::string& location) {
   http::Response r;
   r.status = 302;

@@ -23,6 +23,8 @@ namespace oauth {
 http::Response json_error(std::uint16_t status, std::string_view error, std::string_view description);
 // 503 temporarily_unavailable (storage or a host operation failed; nothing half-written).
 http::Response unavailable();
+// The same for a browser: a page (consent, callback).
+http::Response unavailable_page();
 http::Response no_store_json(std::uint16_t status, const json::Json& body);
 
 // 302 to `redirect_uri` with the parameters appended (query), keeping any query it had.

@@ -94,11 +94,12 @@ async::Task<HostResult<std::vector<std::string>>> list_keys(host::Host& host, st
 }
 
 async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id) {
+  host::OpResult grant = co_await host.perform_one(host::op_kv_delete(grant_key(user_id, grant_id)));
+  if (!grant.ok()) co_return base::Err{HostFailure{"kv delete"}};
   auto tokens = co_await list_keys(host, "token:" + user_id + ":" + grant_id + ":");
   if (!tokens) co_return base::Err{tokens.error()};
   std::vector<host::Operation> deletes;
   for (auto& name : *tokens) deletes.push_back(host::op_kv_delete(std::move(name)));
-  deletes.push_back(host::op_kv_delete(grant_key(user_id, grant_id)));
   auto results = co_await host.perform(std::move(deletes));
   for (const auto& r : results)
     if (!r.ok()) co_return base::Err{HostFailure{"kv delete"}};

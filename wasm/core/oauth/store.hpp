@@ -6,9 +6,9 @@
 // 1. Records are JSON objects; fields this server does not know are kept when it rewrites one.
 // 2. Reads distinguish "absent" (nullopt value) from "storage failed" (Err): a failure is never
 //    taken for an absence.
-// 3. `revoke_grant` deletes the grant's tokens, then the grant (a crash in between leaves tokens
-//    of a grant that no longer exists, which no check accepts: every token check reads only the
-//    token record, and a refresh needs the grant).
+// 3. `revoke_grant` deletes the grant first (no refresh or code exchange can use it any more), then
+//    its tokens. A failure in between leaves access tokens that expire by themselves within
+//    ACCESS_TOKEN_TTL, never a grant that can mint new ones; a retry finishes the job.
 #pragma once
 
 #include <optional>

@@ -57,6 +57,34 @@ std::string string_of(const Json& record, const char* name) {
   return s ? *s : std::string();
 }
 
+std::string scope_text(const Json& record) {
+  std::string scope;
+  if (const Json* s = json::find(record, "scope"); s && s->is_array())
+    for (const Json& item : *s)
+      if (item.is_string()) scope += (scope.empty() ? "" : " ") + item.get<std::string>();
+  return scope;
+}
+
+// The requested scope tokens, when every one was granted; nullopt otherwise.
+std::optional<Json> narrow_scope(std::string_view requested, const Json& grant) {
+  const Json* granted = json::find(grant, "scope");
+  Json out = Json::array();
+  while (!requested.empty()) {
+    const auto space = requested.find(' ');
+    const std::string token(requested.substr(0, space));
+    if (!token.empty()) {
+      bool found = false;
+      if (granted && granted->is_array())
+        for (const Json& g : *granted) found = found || (g.is_string() && g.get_ref<const std::string&>() == token);
+      if (!found) return std::nullopt;
+      out.push_back(token);
+    }
+    if (space == std::string_view::npos) break;
+    requested.remove_prefix(space + 1);
+  }
+  return out;
+}
+
 async::Task<base::Result<Client, http::Response>> authenticate_client(const http::Request& request,
                                                                       const http::FormFields& form, host::Host& host) {
   std::optional<ClientCredentials> creds;
@@ -178,23 +206,22 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   grant["refreshTokenId"] = *refresh_id;
   grant["refreshTokenWrappedKey"] = *refresh_wrapped;
   grant["expiresAt"] = now + refresh_token_ttl_seconds;
+  // The access token first: if the grant's rewrite then fails, the code is still redeemable and
+  // the stored token is unreachable (nobody received it) until it expires; never the other way
+  // round, which would burn the code without handing out a token.
+  auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key);
+  if (!access_token) co_return unavailable();
   const auto grant_ttl = static_cast<std::uint64_t>(refresh_token_ttl_seconds + 65);
   host::OpResult saved = co_await host.perform_one(host::op_kv_put_with_metadata(
       grant_key(parts->user_id, parts->grant_id), json::dump(grant), grant_ttl, grant_key_metadata(grant)));
   if (!saved.ok()) co_return unavailable();
-  auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key);
-  if (!access_token) co_return unavailable();
 
   Json reply = Json::object();
   reply["access_token"] = *access_token;
   reply["token_type"] = "bearer";
   reply["expires_in"] = ctx.config.access_token_ttl;
   reply["refresh_token"] = refresh_token;
-  std::string scope;
-  if (const Json* s = json::find(grant, "scope"); s && s->is_array())
-    for (const Json& item : *s)
-      if (item.is_string()) scope += (scope.empty() ? "" : " ") + item.get<std::string>();
-  reply["scope"] = scope;
+  reply["scope"] = scope_text(grant);
   if (grant.contains("resource")) reply["resource"] = grant["resource"];
   co_return no_store_json(200, reply);
 }
@@ -223,19 +250,12 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   const Json* expires = json::find(grant, "expiresAt");
   if (expires && expires->is_number_integer() && expires->get<std::int64_t>() - now < 60)
     co_return json_error(400, "invalid_grant", "The refresh token has expired");
-  if (const std::string* scope = form.get("scope")) {  // may only narrow (RFC 6749 §6)
-    const Json* granted = json::find(grant, "scope");
-    std::string_view rest = *scope;
-    while (!rest.empty()) {
-      const auto space = rest.find(' ');
-      const std::string token(rest.substr(0, space));
-      bool found = token.empty();
-      if (granted && granted->is_array())
-        for (const Json& g : *granted) found = found || (g.is_string() && g.get_ref<const std::string&>() == token);
-      if (!found) co_return json_error(400, "invalid_scope", "scope may only narrow what was granted");
-      if (space == std::string_view::npos) break;
-      rest.remove_prefix(space + 1);
-    }
+  // The token's scope: the grant's, or the narrower one asked for (RFC 6749 §6: never wider).
+  Json token_view = grant;
+  if (const std::string* scope = form.get("scope")) {
+    auto narrowed = narrow_scope(*scope, grant);
+    if (!narrowed) co_return json_error(400, "invalid_scope", "scope may only narrow what was granted");
+    token_view["scope"] = std::move(*narrowed);
   }
   const std::string wrapped = string_of(grant, is_current ? "refreshTokenWrappedKey" : "previousRefreshTokenWrappedKey");
   auto props_key = co_await unwrap_key_with_token(host, *presented, wrapped);
@@ -252,19 +272,52 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   grant["refreshTokenId"] = *next_id;
   grant["refreshTokenWrappedKey"] = *next_wrapped;
   const std::int64_t grant_expires = expires && expires->is_number_integer() ? expires->get<std::int64_t>() : now + refresh_token_ttl_seconds;
+  auto access_token = co_await issue_access_token(host, ctx, token_view, parts->user_id, parts->grant_id, *props_key);
+  if (!access_token) co_return unavailable();
   const auto grant_ttl = static_cast<std::uint64_t>(std::max<std::int64_t>(grant_expires - now, 60) + 65);
   host::OpResult saved = co_await host.perform_one(host::op_kv_put_with_metadata(
       grant_key(parts->user_id, parts->grant_id), json::dump(grant), grant_ttl, grant_key_metadata(grant)));
   if (!saved.ok()) co_return unavailable();
-  auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key);
-  if (!access_token) co_return unavailable();
   Json reply = Json::object();
   reply["access_token"] = *access_token;
   reply["token_type"] = "bearer";
   reply["expires_in"] = ctx.config.access_token_ttl;
   reply["refresh_token"] = next;
+  reply["scope"] = scope_text(token_view);
   if (grant.contains("resource")) reply["resource"] = grant["resource"];
   co_return no_store_json(200, reply);
+}
+
+// RFC 7009: POST /token with `token` and no grant_type (the advertised revocation_endpoint, as in
+// workers-oauth-provider). 200 for any token, known or not; only the client it was issued to can
+// revoke it. An access token ends alone; a refresh token (current or previous) ends the grant.
+async::Task<http::Response> revoke(const http::FormFields& form, const Client& client, host::Host& host) {
+  const std::string* token = form.get("token");
+  if (!token || token->empty()) co_return json_error(400, "invalid_request", "token is required");
+  http::Response ok = no_store_json(200, Json::object());
+  auto parts = split_token(*token);
+  if (!parts) co_return ok;
+  auto id = co_await sha256_hex(host, *token);
+  if (!id) co_return unavailable();
+  auto access = co_await get_json(host, token_key(parts->user_id, parts->grant_id, *id));
+  if (!access) co_return unavailable();
+  if (*access) {
+    const Json* g = json::get_object(**access, "grant");
+    if (g && string_of(*g, "clientId") == client.id()) {
+      host::OpResult deleted = co_await host.perform_one(host::op_kv_delete(token_key(parts->user_id, parts->grant_id, *id)));
+      if (!deleted.ok()) co_return unavailable();
+    }
+    co_return ok;
+  }
+  auto grant = co_await get_json(host, grant_key(parts->user_id, parts->grant_id));
+  if (!grant) co_return unavailable();
+  if (!*grant || string_of(**grant, "clientId") != client.id()) co_return ok;
+  const bool is_refresh = base::constant_time_equal(*id, string_of(**grant, "refreshTokenId")) ||
+                          base::constant_time_equal(*id, string_of(**grant, "previousRefreshTokenId"));
+  if (!is_refresh) co_return ok;
+  auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id);
+  if (!revoked) co_return unavailable();
+  co_return ok;
 }
 
 }  // namespace
@@ -286,6 +339,7 @@ async::Task<http::Response> handle_token(const http::Request& request, host::Hos
   auto client = co_await authenticate_client(request, *form, host);
   if (!client) co_return client.error();
   const std::string* grant_type = form->get("grant_type");
+  if (!grant_type && form->get("token")) co_return co_await revoke(*form, *client, host);
   if (!grant_type) co_return json_error(400, "invalid_request", "grant_type is required");
   if (!client->allows_grant_type(*grant_type))
     co_return json_error(400, "unauthorized_client", "This client is not registered for " + *grant_type);

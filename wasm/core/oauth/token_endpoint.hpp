@@ -14,7 +14,11 @@
 // 4. refresh_token (RFC 6749 §6, rotated as OAuth 2.1 §4.3.1 asks): the grant's current or
 //    just-replaced refresh token, from the grant's client, before the grant expires; `scope` may
 //    only narrow. Each use issues a new refresh token and keeps the presented one as "previous".
-// 5. Success: an access token bound to the grant's resource, expiring after ACCESS_TOKEN_TTL
+// 5. Revocation (RFC 7009 §2): `token` without grant_type, after client authentication (401
+//    invalid_client when it fails; 400 without `token`). 200 for any token, including unknown or
+//    another client's (which stays valid). An access token ends alone; a refresh token (current or
+//    previous) ends its grant and every token of it.
+// 6. Success: an access token bound to the grant's resource, expiring after ACCESS_TOKEN_TTL
 //    (checked in code; KV keeps it at least 60 s), and a refresh token; the grant is rewritten
 //    without its code, in the reference layout. Errors per §5.2, always no-store.
 #pragma once

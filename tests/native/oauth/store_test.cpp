@@ -1,0 +1,213 @@
+#include "oauth/store.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "support/fake_host.hpp"
+#include "support/oauth_flow.hpp"
+#include "support/sign_in.hpp"
+
+using flow::drive;
+using json::Json;
+
+namespace {
+
+void put(fake::FakeHost& fh, const std::string& key, const std::string& value) { fh.kv[key] = fake::KvEntry{value, "", 0, 0}; }
+
+// Runs `task` and returns, per parked batch, the operations asked for.
+template <class T>
+std::vector<std::vector<host::Operation>> batches_of(fake::FakeHost& fh, host::Host& h, async::Task<T>& task) {
+  std::vector<std::vector<host::Operation>> out;
+  task.start();
+  while (!task.done()) {
+    out.push_back(h.parked());
+    std::vector<host::OpResult> results;
+    for (const auto& op : h.parked()) results.push_back(fh.perform(op));
+    h.complete(std::move(results));
+    h.resume();
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("records live under client:{id}, grant:{user}:{grant} and token:{user}:{grant}:{id}", "[oauth][store]") {
+  REQUIRE(oauth::client_key("abc") == "client:abc");
+  REQUIRE(oauth::grant_key("octocat", "G123") == "grant:octocat:G123");
+  REQUIRE(oauth::token_key("octocat", "G123", "ffee") == "token:octocat:G123:ffee");
+}
+
+TEST_CASE("a read tells an absent record from a storage failure", "[oauth][store][faults]") {
+  fake::FakeHost fh;
+  host::Host h;
+  auto absent = drive(fh, h, oauth::get_json(h, "grant:nobody:x"));
+  REQUIRE(absent);
+  REQUIRE_FALSE(*absent);
+
+  put(fh, "grant:u:g", R"({"id":"g","extra":[1,2]})");
+  auto present = drive(fh, h, oauth::get_json(h, "grant:u:g"));
+  REQUIRE(present);
+  REQUIRE(*present);
+  REQUIRE((**present)["extra"] == Json::array({1, 2}));
+
+  fh.fail_kv = true;
+  auto failed = drive(fh, h, oauth::get_json(h, "grant:u:g"));
+  REQUIRE_FALSE(failed);  // never taken for "absent"
+  auto failed_client = drive(fh, h, oauth::get_client(h, "anything"));
+  REQUIRE_FALSE(failed_client);
+  fh.fail_kv = false;
+
+  // A record that is not a JSON object is unreadable storage, not an absence.
+  put(fh, "grant:u:bad", "not json");
+  REQUIRE_FALSE(drive(fh, h, oauth::get_json(h, "grant:u:bad")));
+  put(fh, "grant:u:array", "[1,2]");
+  REQUIRE_FALSE(drive(fh, h, oauth::get_json(h, "grant:u:array")));
+  REQUIRE(fh.log.back().kind == host::OpKind::kv_get);
+  REQUIRE(fh.log.back().key == "grant:u:array");
+}
+
+TEST_CASE("a client record stored under another id's key is no client", "[oauth][store]") {
+  fake::FakeHost fh;
+  host::Host h;
+  put(fh, "client:victim", R"({"clientId":"attacker","redirectUris":["https://evil.example/cb"]})");
+  auto c = drive(fh, h, oauth::get_client(h, "victim"));
+  REQUIRE(c);
+  REQUIRE_FALSE(*c);
+  put(fh, "client:good", R"({"clientId":"good","redirectUris":["https://ok.example/cb"]})");
+  auto g = drive(fh, h, oauth::get_client(h, "good"));
+  REQUIRE(g);
+  REQUIRE(*g);
+  REQUIRE((*g)->id() == "good");
+}
+
+TEST_CASE("a client record reads as the reference defines its fields and defaults", "[oauth][store]") {
+  oauth::Client bare{Json{{"clientId", "c1"}, {"redirectUris", {"https://a.example/cb", 7, "https://b.example/cb"}}}};
+  REQUIRE(bare.id() == "c1");
+  REQUIRE(bare.name().empty());
+  REQUIRE(bare.redirect_uris() == std::vector<std::string>{"https://a.example/cb", "https://b.example/cb"});
+  REQUIRE(bare.auth_method() == "client_secret_basic");
+  REQUIRE(bare.secret_hash() == nullptr);
+  REQUIRE(bare.allows_grant_type("authorization_code"));
+  REQUIRE(bare.allows_grant_type("refresh_token"));
+  REQUIRE_FALSE(bare.allows_grant_type("client_credentials"));
+
+  oauth::Client full{Json{{"clientId", "c2"},
+                          {"clientName", "Tool"},
+                          {"tokenEndpointAuthMethod", "none"},
+                          {"clientSecret", "abcd"},
+                          {"grantTypes", Json::array({"authorization_code"})}}};
+  REQUIRE(full.name() == "Tool");
+  REQUIRE(full.auth_method() == "none");
+  REQUIRE(*full.secret_hash() == "abcd");
+  REQUIRE(full.allows_grant_type("authorization_code"));
+  REQUIRE_FALSE(full.allows_grant_type("refresh_token"));
+}
+
+TEST_CASE("grant key metadata is {clientId, resource, redirectUri}, dropped when over 1024 bytes", "[oauth][store]") {
+  const Json grant{{"clientId", "c1"}, {"resource", "http://localhost:8788/mcp"}, {"redirectUri", "http://127.0.0.1:9/cb"},
+                   {"encryptedProps", "xxx"}, {"authCodeId", "yyy"}};
+  auto meta = json::parse(oauth::grant_key_metadata(grant));
+  REQUIRE(meta.value);
+  REQUIRE(*meta.value == Json{{"clientId", "c1"}, {"resource", "http://localhost:8788/mcp"}, {"redirectUri", "http://127.0.0.1:9/cb"}});
+
+  auto minimal = json::parse(oauth::grant_key_metadata(Json{{"clientId", "c1"}}));
+  REQUIRE(*minimal.value == Json{{"clientId", "c1"}});
+
+  const Json huge{{"clientId", "c1"}, {"redirectUri", "https://a.example/" + std::string(1100, 'x')}};
+  REQUIRE(oauth::grant_key_metadata(huge).empty());
+}
+
+TEST_CASE("fields this server does not know survive when it rewrites a record", "[oauth][store][token]") {
+  app::App app(flow::test_config());
+  fake::FakeHost fh;
+  fake::script_github(fh);
+  auto client = flow::register_public(app, fh);
+  const std::string code = flow::code_for(app, fh, client.client_id);
+  auto grants = flow::keys_with_prefix(fh, "grant:octocat:");
+  REQUIRE(grants.size() == 1);
+  Json grant = flow::kv_json(fh, grants[0]);
+  grant["futureField"] = Json{{"kept", true}};
+  grant["metadata"] = Json{{"from", "another server"}};
+  fh.kv[grants[0]].value = json::dump(grant);
+
+  REQUIRE(flow::exchange(app, fh, code, client.client_id).status == 200);
+  Json rewritten = flow::kv_json(fh, grants[0]);
+  REQUIRE(rewritten["futureField"] == Json{{"kept", true}});
+  REQUIRE(rewritten["metadata"] == Json{{"from", "another server"}});
+  REQUIRE_FALSE(rewritten.contains("authCodeWrappedKey"));
+}
+
+TEST_CASE("list_keys returns every key under the prefix, page after page", "[oauth][store]") {
+  fake::FakeHost fh;
+  host::Host h;
+  for (int i = 0; i < 2500; ++i) put(fh, "token:u:g:" + std::to_string(100000 + i), "{}");
+  put(fh, "token:u:other:1", "{}");
+  put(fh, "grant:u:g", "{}");
+  auto keys = drive(fh, h, oauth::list_keys(h, "token:u:g:"));
+  REQUIRE(keys);
+  REQUIRE(keys->size() == 2500);
+  REQUIRE(std::all_of(keys->begin(), keys->end(), [](const std::string& k) { return k.rfind("token:u:g:", 0) == 0; }));
+  REQUIRE(fh.count(host::OpKind::kv_list) == 3);
+  fh.fail_kv = true;
+  REQUIRE_FALSE(drive(fh, h, oauth::list_keys(h, "token:u:g:")));
+}
+
+TEST_CASE("revoking a grant deletes all its tokens and the grant, and nothing else", "[oauth][store]") {
+  fake::FakeHost fh;
+  host::Host h;
+  put(fh, "grant:octocat:GGGGGGGGGGGGGGGG", "{}");
+  put(fh, "token:octocat:GGGGGGGGGGGGGGGG:aa", "{}");
+  put(fh, "token:octocat:GGGGGGGGGGGGGGGG:bb", "{}");
+  put(fh, "grant:octocat:HHHHHHHHHHHHHHHH", "{}");
+  put(fh, "token:octocat:HHHHHHHHHHHHHHHH:cc", "{}");
+  put(fh, "token:octocat2:GGGGGGGGGGGGGGGG:dd", "{}");
+  auto r = drive(fh, h, oauth::revoke_grant(h, "octocat", "GGGGGGGGGGGGGGGG"));
+  REQUIRE(r);
+  REQUIRE(fh.kv.count("grant:octocat:GGGGGGGGGGGGGGGG") == 0);
+  REQUIRE(fh.kv.count("token:octocat:GGGGGGGGGGGGGGGG:aa") == 0);
+  REQUIRE(fh.kv.count("token:octocat:GGGGGGGGGGGGGGGG:bb") == 0);
+  REQUIRE(fh.kv.count("grant:octocat:HHHHHHHHHHHHHHHH") == 1);
+  REQUIRE(fh.kv.count("token:octocat:HHHHHHHHHHHHHHHH:cc") == 1);
+  REQUIRE(fh.kv.count("token:octocat2:GGGGGGGGGGGGGGGG:dd") == 1);
+  // The grant is deleted first, then the tokens found by prefix (with the trailing ':').
+  REQUIRE(fh.log.front().kind == host::OpKind::kv_delete);
+  REQUIRE(fh.log.front().key == "grant:octocat:GGGGGGGGGGGGGGGG");
+  REQUIRE(fh.log[1].kind == host::OpKind::kv_list);
+  REQUIRE(fh.log[1].key == "token:octocat:GGGGGGGGGGGGGGGG:");
+  REQUIRE(fh.count(host::OpKind::kv_delete) == 3);
+}
+
+TEST_CASE("a storage failure while revoking is an Err", "[oauth][store][faults]") {
+  fake::FakeHost fh;
+  host::Host h;
+  put(fh, "grant:u:GGGGGGGGGGGGGGGG", "{}");
+  fh.fail_kv = true;
+  REQUIRE_FALSE(drive(fh, h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG")));
+  fh.fail_kv = false;
+  REQUIRE(fh.kv.count("grant:u:GGGGGGGGGGGGGGGG") == 1);
+  // Deletes failing after the listing worked.
+  auto deletes_fail = flow::failing(fh, [](const host::Operation& op) { return op.kind == host::OpKind::kv_delete; });
+  REQUIRE_FALSE(drive(h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG"), deletes_fail));
+}
+
+// store.hpp rule 3 says "deletes the grant's tokens, then the grant". The deletes are parked as one
+// batch, which the shim may perform in parallel, so the order is not guaranteed.
+TEST_CASE("revoke_grant deletes the grant before its tokens, so nothing can mint new ones", "[oauth][store]") {
+  fake::FakeHost fh;
+  host::Host h;
+  put(fh, "grant:u:GGGGGGGGGGGGGGGG", "{}");
+  put(fh, "token:u:GGGGGGGGGGGGGGGG:aa", "{}");
+  auto task = oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG");
+  auto batches = batches_of(fh, h, task);
+  std::size_t grant_batch = 0, last_token_batch = 0;
+  for (std::size_t i = 0; i < batches.size(); ++i)
+    for (const auto& op : batches[i]) {
+      if (op.kind != host::OpKind::kv_delete) continue;
+      if (op.key.rfind("grant:", 0) == 0) grant_batch = i;
+      if (op.key.rfind("token:", 0) == 0) last_token_batch = i;
+    }
+  REQUIRE(grant_batch < last_token_batch);
+  REQUIRE(batches[grant_batch].size() == 1);
+  REQUIRE(fh.kv.empty());
+}
