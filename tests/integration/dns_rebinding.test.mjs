@@ -1,20 +1,26 @@
 // DNS-rebinding defence with a pinned origin: PUBLIC_URL fixes the one Host served (even under
 // LOCAL_DEVELOPMENT, where loopback hosts are otherwise accepted) and ALLOWED_ORIGINS adds browser
 // origins besides the server's own. The loopback-only default is covered in mcp_http_status.test.mjs.
+// The access token is obtained through the pinned origin (its audience is http://localhost:<port>),
+// so a 403 below is the Host/Origin guard's, never the bearer gate's.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startWorker } from "./support/worker.mjs";
 import { ACCEPT, rawRequest, rpc } from "./support/mcp_http.mjs";
+import { signIn } from "./support/sign_in.mjs";
 
 let worker;
+let token;
 before(async () => {
   worker = await startWorker({
     vars: ({ port }) => ({ PUBLIC_URL: `http://localhost:${port}`, ALLOWED_ORIGINS: "https://app.example" }),
   });
+  ({ accessToken: token } = await signIn(`http://localhost:${worker.port}`));
 });
 after(async () => { await worker?.stop(); });
 
 const initialize = (headers) => rawRequest(worker.port, {
+  token,
   headers: { "content-type": "application/json", accept: ACCEPT, ...headers },
   body: rpc("initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } }),
 });
@@ -74,5 +80,23 @@ describe("PUBLIC_URL=http://localhost:<port>, ALLOWED_ORIGINS=https://app.exampl
   test("a 403 is refused before routing: unknown paths are 403 too", async () => {
     const r = await rawRequest(worker.port, { method: "GET", path: "/nope", headers: { host: "evil.example" } });
     assert.equal(r.status, 403);
+    const register = await rawRequest(worker.port, {
+      path: "/register", headers: { host: "evil.example", "content-type": "application/json" },
+      body: { redirect_uris: ["https://client.example/cb"] },
+    });
+    assert.equal(register.status, 403);
+  });
+
+  test("OAuth metadata and the 401 challenge name the pinned origin", async () => {
+    const origin = `http://localhost:${worker.port}`;
+    const as = await rawRequest(worker.port, { method: "GET", path: "/.well-known/oauth-authorization-server", headers: { host: `localhost:${worker.port}` } });
+    assert.equal(as.status, 200, as.text);
+    assert.equal(as.json.issuer, origin);
+    assert.equal(as.json.token_endpoint, `${origin}/token`);
+    const gate = await rawRequest(worker.port, {
+      headers: { host: `localhost:${worker.port}`, "content-type": "application/json", accept: ACCEPT }, body: rpc("ping"),
+    });
+    assert.equal(gate.status, 401);
+    assert.match(gate.headers["www-authenticate"], new RegExp(`resource_metadata="${origin}/\\.well-known/oauth-protected-resource/mcp"`));
   });
 });

@@ -12,13 +12,18 @@ import { after, before, describe, test } from "node:test";
 import { startWorker } from "./support/worker.mjs";
 import { CLIENT_INFO, errorOf, initialize, openSession, post, rpc } from "./support/mcp_http.mjs";
 import { openSseSession, postMessage, sleep } from "./support/sse.mjs";
+import { signIn } from "./support/sign_in.mjs";
 
 // Every fetch gets a deadline: a run that hangs fails the test instead of blocking the suite.
 const FETCH_DEADLINE_MS = 15_000;
 const deadline = () => AbortSignal.timeout(FETCH_DEADLINE_MS);
 
 let worker;
-before(async () => { worker = await startWorker({ vars: { SSE_KEEPALIVE_MS: "300" } }); });
+let token; // every MCP request is signed in (support/sign_in.mjs)
+before(async () => {
+  worker = await startWorker({ vars: { SSE_KEEPALIVE_MS: "300" } });
+  ({ accessToken: token } = await signIn(worker.url));
+});
 after(async () => { await worker?.stop(); });
 
 const add = (a, b, id) => rpc("tools/call", { name: "add", arguments: { a, b } }, id);
@@ -44,14 +49,14 @@ describe("concurrent requests in one isolate", () => {
     const why = (what) => `${what} (seed ${seed})`;
 
     // Sessions with different negotiated versions, and one legacy SSE session.
-    const s0326 = await openSession(worker.url, "2025-03-26");
-    const s0618 = await openSession(worker.url, "2025-06-18");
-    const s1105 = await openSession(worker.url, "2024-11-05");
+    const s0326 = await openSession(worker.url, "2025-03-26", { token });
+    const s0618 = await openSession(worker.url, "2025-06-18", { token });
+    const s1105 = await openSession(worker.url, "2024-11-05", { token });
     assert.deepEqual([s0326.protocolVersion, s0618.protocolVersion, s1105.protocolVersion], ["2025-03-26", "2025-06-18", "2024-11-05"]);
-    const sse = await openSseSession(worker.url);
+    const sse = await openSseSession(worker.url, { token });
     try {
       assert.equal((await postMessage(worker.url, sse.sessionId, rpc("initialize", {
-        protocolVersion: "2024-11-05", capabilities: {}, clientInfo: CLIENT_INFO }, "sse-init"))).status, 202);
+        protocolVersion: "2024-11-05", capabilities: {}, clientInfo: CLIENT_INFO }, "sse-init"), { token })).status, 202);
       assert.equal((await sse.stream.message((m) => m.id === "sse-init")).result.protocolVersion, "2024-11-05");
 
       const mcpSessions = [s0326, s0618, s1105];
@@ -61,11 +66,11 @@ describe("concurrent requests in one isolate", () => {
         const a = i, b = 1000 * i, expected = String(1001 * i);
         const id = `call-${i}`;
         if (i % 4 === 3) {
-          // Over SSE: 202, then the reply with this id on the stream. (SSE posts do not read KV:
-          // the delay header is inert there, but they interleave with the parked /mcp runs.)
+          // Over SSE: 202, then the reply with this id on the stream. (An SSE post reads KV only for
+          // its bearer check, so it parks too and interleaves with the parked /mcp runs.)
           jobs.push(async () => {
             const r = await postMessage(worker.url, sse.sessionId, add(a, b, id),
-              { headers: { "x-test-kv-delay-ms": delay() }, signal: deadline() });
+              { token, headers: { "x-test-kv-delay-ms": delay() }, signal: deadline() });
             assert.equal(r.status, 202, why(`${id}: ${r.text}`));
             const reply = await sse.stream.message((m) => m.id === id, FETCH_DEADLINE_MS);
             assert.equal(textOf(reply), expected, why(`${id}: ${JSON.stringify(reply)}`));
@@ -74,7 +79,7 @@ describe("concurrent requests in one isolate", () => {
           const s = mcpSessions[i % 4];
           jobs.push(async () => {
             const r = await post(worker.url, add(a, b, id), {
-              session: s.session, protocolVersion: s.protocolVersion,
+              token, session: s.session, protocolVersion: s.protocolVersion,
               headers: { "x-test-kv-delay-ms": delay() }, signal: deadline(),
             });
             assert.equal(r.status, 200, why(`${id} on ${s.protocolVersion}: ${r.status} ${r.text}`));
@@ -90,7 +95,7 @@ describe("concurrent requests in one isolate", () => {
         const a = 7 + k, b = 70_000 * (k + 1), expected = String(a + b);
         jobs.push(async () => {
           const r = await post(worker.url, [add(a, b, `b0326-${k}`), rpc("ping", undefined, `p0326-${k}`)], {
-            session: s0326.session, protocolVersion: "2025-03-26", headers: { "x-test-kv-delay-ms": delay() }, signal: deadline(),
+            token, session: s0326.session, protocolVersion: "2025-03-26", headers: { "x-test-kv-delay-ms": delay() }, signal: deadline(),
           });
           assert.equal(r.status, 200, why(`batch on 2025-03-26 #${k}: ${r.text}`));
           assert.ok(Array.isArray(r.json) && r.json.length === 2, why(r.text));
@@ -100,7 +105,7 @@ describe("concurrent requests in one isolate", () => {
         });
         jobs.push(async () => {
           const r = await post(worker.url, [add(a, b, `b0618-${k}`), rpc("ping")], {
-            session: s0618.session, protocolVersion: "2025-06-18", headers: { "x-test-kv-delay-ms": delay() }, signal: deadline(),
+            token, session: s0618.session, protocolVersion: "2025-06-18", headers: { "x-test-kv-delay-ms": delay() }, signal: deadline(),
           });
           assert.equal(r.status, 400, why(`batch on 2025-06-18 #${k}: ${r.text}`));
           assert.equal(errorOf(r).code, -32600, why(r.text));
@@ -108,21 +113,21 @@ describe("concurrent requests in one isolate", () => {
         });
         jobs.push(async () => {
           const r = await post(worker.url, [add(a, b, `b1105-${k}`)], {
-            session: s1105.session, protocolVersion: "2024-11-05", headers: { "x-test-kv-delay-ms": delay() }, signal: deadline(),
+            token, session: s1105.session, protocolVersion: "2024-11-05", headers: { "x-test-kv-delay-ms": delay() }, signal: deadline(),
           });
           assert.equal(r.status, 200, why(`batch on 2024-11-05 #${k}: ${r.text}`));
           assert.deepEqual(r.json.map((m) => [m.id, textOf(m)]), [[`b1105-${k}`, expected]], why(r.text));
         });
         jobs.push(async () => {
           const r = await post(worker.url, add(a, b, `mismatch-${k}`), {
-            session: s0618.session, protocolVersion: "2025-03-26", headers: { "x-test-kv-delay-ms": delay() }, signal: deadline(),
+            token, session: s0618.session, protocolVersion: "2025-03-26", headers: { "x-test-kv-delay-ms": delay() }, signal: deadline(),
           });
           assert.equal(r.status, 400, why(`2025-03-26 header on the 2025-06-18 session #${k}: ${r.text}`));
           assert.equal(errorOf(r).code, -32600, why(r.text));
         });
         jobs.push(async () => {
           const r = await postMessage(worker.url, sse.sessionId, [add(a, b, `bsse-${k}`), rpc("ping", undefined, `psse-${k}`)],
-            { headers: { "x-test-kv-delay-ms": delay() }, signal: deadline() });
+            { token, headers: { "x-test-kv-delay-ms": delay() }, signal: deadline() });
           assert.equal(r.status, 202, why(r.text));
           const replies = await sse.stream.message((m) => Array.isArray(m) && m.some((x) => x.id === `bsse-${k}`), FETCH_DEADLINE_MS);
           assert.deepEqual(replies.map((m) => m.id), [`bsse-${k}`, `psse-${k}`], why(JSON.stringify(replies)));
@@ -154,18 +159,18 @@ describe("concurrent requests in one isolate", () => {
 
 describe("a trap kills the instance", () => {
   test("runs in flight on the dead instance answer 500; the next request gets a fresh instance", { timeout: 60_000 }, async () => {
-    const { session, protocolVersion } = await openSession(worker.url, "2025-06-18");
+    const { session, protocolVersion } = await openSession(worker.url, "2025-06-18", { token });
     const KV_DELAY_MS = 1500;
     const started = Date.now();
-    // Five calls whose session check parks on a KV get answering 1.5 s late.
+    // Five calls whose bearer check and session check park on KV gets answering 1.5 s late each.
     const inFlight = [0, 1, 2, 3, 4].map((i) =>
       post(worker.url, add(i, 1, `parked-${i}`), {
-        session, protocolVersion, headers: { "x-test-kv-delay-ms": String(KV_DELAY_MS) }, signal: deadline(),
+        token, session, protocolVersion, headers: { "x-test-kv-delay-ms": String(KV_DELAY_MS) }, signal: deadline(),
       }).then((r) => ({ ...r, elapsed: Date.now() - started }), (e) => ({ failed: e })));
     await sleep(300);
 
     const trap = await post(worker.url, rpc("ping", undefined, "trap"), {
-      session, protocolVersion, headers: { "x-mcp-test-trap": "1" }, signal: deadline(),
+      token, session, protocolVersion, headers: { "x-mcp-test-trap": "1" }, signal: deadline(),
     });
     assert.equal(trap.status, 500, trap.text);
     assert.match(trap.text, /^Internal Server Error/);
@@ -182,11 +187,11 @@ describe("a trap kills the instance", () => {
     }
 
     // A fresh instance: the HMAC-signed session id still verifies, and calls work again.
-    const sixth = await post(worker.url, add(1, 2, "after-trap"), { session, protocolVersion, signal: deadline() });
+    const sixth = await post(worker.url, add(1, 2, "after-trap"), { token, session, protocolVersion, signal: deadline() });
     assert.equal(sixth.status, 200, sixth.text);
     assert.equal(sixth.json.id, "after-trap");
     assert.deepEqual(sixth.json.result.content, [{ type: "text", text: "3" }]);
-    const fresh = await initialize(worker.url, "2025-03-26");
+    const fresh = await initialize(worker.url, "2025-03-26", { token });
     assert.equal(fresh.status, 200);
     assert.ok(fresh.session);
   });
@@ -195,8 +200,8 @@ describe("a trap kills the instance", () => {
     const trap = await fetch(`${worker.url}/anything`, { headers: { "x-mcp-test-trap": "1" }, signal: deadline() });
     assert.equal(trap.status, 500);
     assert.match(await trap.text(), /^Internal Server Error/);
-    const { session, protocolVersion } = await openSession(worker.url, "2025-06-18");
-    const r = await post(worker.url, add(40, 2), { session, protocolVersion, signal: deadline() });
+    const { session, protocolVersion } = await openSession(worker.url, "2025-06-18", { token });
+    const r = await post(worker.url, add(40, 2), { token, session, protocolVersion, signal: deadline() });
     assert.equal(r.status, 200, r.text);
     assert.equal(textOf(r.json), "42");
   });

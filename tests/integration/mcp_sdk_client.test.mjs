@@ -1,6 +1,9 @@
 // The official MCP TypeScript SDK client against the real module in workerd: Streamable HTTP at
 // /mcp, and the legacy HTTP+SSE transport at /sse (SSEClientTransport, deprecated in the SDK but
 // still what older clients speak). One worker serves both (worker starts are costly).
+// The client is signed in for real (support/sign_in.mjs) and hands the SDK its access token through
+// `requestInit: { headers: { Authorization } }`, which both transports send on every request (the
+// SSE transport also on the stream's GET). The SDK's own OAuth flow is in oauth_sdk.test.mjs.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -10,11 +13,17 @@ import { ErrorCode, LATEST_PROTOCOL_VERSION, McpError } from "@modelcontextproto
 import { startWorker } from "./support/worker.mjs";
 import { assertOnlyAddTool, post, rpc } from "./support/mcp_http.mjs";
 import { postMessage, retry, sleep } from "./support/sse.mjs";
+import { signIn } from "./support/sign_in.mjs";
 
 const SSE_KEEPALIVE_MS = 300; // fast keepalives: a closed SSE stream is noticed within ~300 ms
 
 let worker;
-before(async () => { worker = await startWorker({ vars: { SSE_KEEPALIVE_MS: String(SSE_KEEPALIVE_MS) } }); });
+let token;
+before(async () => {
+  worker = await startWorker({ vars: { SSE_KEEPALIVE_MS: String(SSE_KEEPALIVE_MS) } });
+  ({ accessToken: token } = await signIn(worker.url));
+});
+const requestInit = () => ({ headers: { Authorization: `Bearer ${token}` } });
 after(async () => { await worker?.stop(); });
 
 // Every HTTP exchange the SDK makes, as { method, status }.
@@ -29,7 +38,8 @@ function recordingFetch(exchanges) {
 async function connect() {
   const client = new Client({ name: "sdk-integration-test", version: "1.0.0" });
   const exchanges = [];
-  const transport = new StreamableHTTPClientTransport(new URL(`${worker.url}/mcp`), { fetch: recordingFetch(exchanges) });
+  const transport = new StreamableHTTPClientTransport(new URL(`${worker.url}/mcp`),
+    { fetch: recordingFetch(exchanges), requestInit: requestInit() });
   const errors = [];
   client.onerror = (e) => errors.push(e);
   await client.connect(transport);
@@ -100,7 +110,7 @@ describe("SDK session termination", () => {
     try {
       const id = transport.sessionId;
       assert.ok(id);
-      const before = await post(worker.url, rpc("ping"), { session: id, protocolVersion: transport.protocolVersion });
+      const before = await post(worker.url, rpc("ping"), { session: id, protocolVersion: transport.protocolVersion, token });
       assert.equal(before.status, 200);
       assert.deepEqual(before.json.result, {});
 
@@ -108,7 +118,7 @@ describe("SDK session termination", () => {
       assert.equal(transport.sessionId, undefined);
       assert.deepEqual(exchanges.filter((e) => e.method === "DELETE"), [{ method: "DELETE", status: 204 }]);
 
-      const afterwards = await post(worker.url, rpc("ping"), { session: id, protocolVersion: transport.protocolVersion });
+      const afterwards = await post(worker.url, rpc("ping"), { session: id, protocolVersion: transport.protocolVersion, token });
       assert.equal(afterwards.status, 404);
       assert.ok(afterwards.json?.error, afterwards.text);
     } finally {
@@ -129,7 +139,7 @@ describe("official SDK client (legacy HTTP+SSE, SSEClientTransport)", () => {
       exchanges.push({ method: init?.method ?? "GET", url: String(url), status: response.status });
       return response;
     };
-    transport = new SSEClientTransport(new URL(`${worker.url}/sse`), { fetch: fetchAndRecord });
+    transport = new SSEClientTransport(new URL(`${worker.url}/sse`), { fetch: fetchAndRecord, requestInit: requestInit() });
     client.onerror = (e) => errors.push(e);
     await client.connect(transport);
   });
@@ -192,7 +202,7 @@ describe("official SDK client (legacy HTTP+SSE, SSEClientTransport)", () => {
   test("nothing reported an error; close() ends the stream and with it the session (404)", async () => {
     assert.deepEqual(errors.map(String), []);
     const sessionId = sessionIdOf();
-    assert.equal((await postMessage(worker.url, sessionId, rpc("ping"))).status, 202);
+    assert.equal((await postMessage(worker.url, sessionId, rpc("ping"), { token })).status, 202);
     let closed = false;
     transport.onclose = ((previous) => () => { closed = true; previous?.(); })(transport.onclose);
     await client.close();
@@ -200,7 +210,7 @@ describe("official SDK client (legacy HTTP+SSE, SSEClientTransport)", () => {
     // The server notices the closed stream on its next keepalive write: wait ~3 periods, then a
     // bounded retry (10 x 200 ms), never an open-ended poll.
     await sleep(1000);
-    const r = await retry(() => postMessage(worker.url, sessionId, rpc("ping")), (x) => x.status === 404);
+    const r = await retry(() => postMessage(worker.url, sessionId, rpc("ping"), { token }), (x) => x.status === 404);
     assert.equal(r.status, 404, `${r.status} ${r.text}`);
   });
 });

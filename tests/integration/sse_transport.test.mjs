@@ -5,6 +5,10 @@
 //
 // Worker starts are few (each costs about a second): this file starts worker A for everything, and a
 // second process B only for the cross-process describe.
+//
+// Every request carries a real access token (support/sign_in.mjs): octocat through client A. A
+// session is bound to the user and the client it was opened by, so hubot's token, and octocat's
+// through another client, are refused on it (404).
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +19,8 @@ import {
   ACCEPT, assertOnlyAddTool, CLIENT_INFO, errorOf, initialize, notification, openSession, post, rawRequest, resignSessionId, rpc,
   tamperSessionId,
 } from "./support/mcp_http.mjs";
+import { bearer } from "./support/mcp_http.mjs";
+import { signIn } from "./support/sign_in.mjs";
 import { openSse, openSseSession, postMessage, retry, sleep } from "./support/sse.mjs";
 
 const MiB = 1024 * 1024;
@@ -25,22 +31,49 @@ const VARS = { SSE_KEEPALIVE_MS: String(KEEPALIVE_MS) };
 // else may be in it.
 let registry;
 let worker; // A
+let signedIn; // octocat through a client registered on A: { accessToken, client }
+let token; // signedIn.accessToken
+let otherUserToken; // hubot, another client
+let otherClientToken; // octocat again, through another client
 before(async () => {
   registry = await mkdtemp(join(tmpdir(), "mcp-registry-"));
   worker = await startWorker({ vars: VARS, env: { WRANGLER_REGISTRY_PATH: registry } });
+  signedIn = await signIn(worker.url, { login: "octocat" });
+  token = signedIn.accessToken;
+  ({ accessToken: otherUserToken } = await signIn(worker.url, { login: "hubot" }));
+  ({ accessToken: otherClientToken } = await signIn(worker.url, { login: "octocat" }));
 });
 after(async () => {
   await worker?.stop();
   if (registry) await rm(registry, { recursive: true, force: true });
 });
 
-// The same SSE session claims with another nonce (so another mailbox), signed with the real key:
-// claims end with the 16-byte nonce, then the empty user and client fields "0:0:"
-// (wasm/core/mcp/session_id.cpp).
+// Session claims are length-prefixed fields "<len>:<bytes>": kind, protocol version, issue time,
+// the 16-byte nonce, user, client (wasm/core/mcp/session_id.cpp). Returns [{ start, value }].
+function claimFields(claims) {
+  const fields = [];
+  let i = 0;
+  while (i < claims.length) {
+    const colon = claims.indexOf(":", i, "latin1");
+    assert.ok(colon > i, "a length prefix");
+    const len = Number(claims.subarray(i, colon).toString("latin1"));
+    fields.push({ start: colon + 1, value: claims.subarray(colon + 1, colon + 1 + len) });
+    i = colon + 1 + len;
+  }
+  return fields;
+}
+
+// The same SSE session claims with another nonce (so another mailbox), signed with the real key.
+// The claims name the signed-in user (octocat) and client it was opened by.
 function withOtherNonce(id, cookieEncryptionKey) {
   const claims = Buffer.from(id.split(".")[1], "base64url");
-  assert.equal(claims.subarray(-4).toString("latin1"), "0:0:");
-  claims[claims.length - 5] ^= 0xff;
+  const fields = claimFields(claims);
+  const text = (k) => fields[k].value.toString("latin1");
+  assert.equal(fields.length, 6);
+  assert.deepEqual([text(0), text(1), text(4), text(5)], ["sse", "", "octocat", signedIn.client.client_id]);
+  const nonce = fields[3];
+  assert.equal(nonce.value.length, 16);
+  claims[nonce.start + nonce.value.length - 1] ^= 0xff;
   return resignSessionId(`s1.${claims.toString("base64url")}.x`, cookieEncryptionKey);
 }
 
@@ -50,7 +83,7 @@ const initializeMessage = (protocolVersion, id) =>
 
 // A stream whose session is open for the duration of `fn(session)`; closed afterwards.
 async function withSession(fn) {
-  const session = await openSseSession(worker.url);
+  const session = await openSseSession(worker.url, { token });
   try {
     return await fn(session);
   } finally {
@@ -61,14 +94,14 @@ async function withSession(fn) {
 // After the stream was aborted, the server notices on its next write (a keepalive every 300 ms, or
 // at once through request.signal). Wait ~3 keepalive periods, then a bounded retry (10 × 200 ms),
 // never an open-ended poll: a session that does not end fails the test.
-async function postUntilGone(base, sessionId) {
+async function postUntilGone(base, sessionId, token) {
   await sleep(1000);
-  return retry(() => postMessage(base, sessionId, rpc("ping")), (r) => r.status === 404, { tries: 10, intervalMs: 200 });
+  return retry(() => postMessage(base, sessionId, rpc("ping"), { token }), (r) => r.status === 404, { tries: 10, intervalMs: 200 });
 }
 
 describe("GET /sse", () => {
   test("200 text/event-stream, no-cache; the first event is the endpoint with a relative URL and an s1. id", async () => {
-    const stream = await openSse(worker.url);
+    const stream = await openSse(worker.url, { token });
     try {
       assert.equal(stream.status, 200);
       assert.match(stream.headers.get("content-type"), /^text\/event-stream\b/);
@@ -85,7 +118,7 @@ describe("GET /sse", () => {
   });
 
   test("the stream stays open and carries `: keepalive` comments every SSE_KEEPALIVE_MS", async () => {
-    const stream = await openSse(worker.url);
+    const stream = await openSse(worker.url, { token });
     try {
       await stream.next((e) => e.event === "endpoint");
       const started = Date.now();
@@ -102,7 +135,7 @@ describe("GET /sse", () => {
   });
 
   test("two streams get two different session ids", async () => {
-    const [one, two] = await Promise.all([openSseSession(worker.url), openSseSession(worker.url)]);
+    const [one, two] = await Promise.all([openSseSession(worker.url, { token }), openSseSession(worker.url, { token })]);
     one.stream.close();
     two.stream.close();
     assert.notEqual(one.sessionId, two.sessionId);
@@ -110,7 +143,7 @@ describe("GET /sse", () => {
 
   for (const method of ["POST", "PUT", "DELETE"]) {
     test(`${method} /sse is 405 with Allow: GET`, async () => {
-      const r = await fetch(`${worker.url}/sse`, { method, headers: { accept: "text/event-stream" } });
+      const r = await fetch(`${worker.url}/sse`, { method, headers: { accept: "text/event-stream", ...bearer(token) } });
       assert.equal(r.status, 405);
       assert.equal(r.headers.get("allow"), "GET");
       await r.body?.cancel();
@@ -118,7 +151,7 @@ describe("GET /sse", () => {
   }
 
   test("Accept: text/html is 406", async () => {
-    const stream = await openSse(worker.url, { accept: "text/html" });
+    const stream = await openSse(worker.url, { token, accept: "text/html" });
     assert.equal(stream.status, 406);
     assert.equal(JSON.parse(stream.text).error.code, -32600);
   });
@@ -127,7 +160,7 @@ describe("GET /sse", () => {
 describe("POST /sse/message", () => {
   test("initialize is 202 Accepted; the reply is one `event: message` with one data line, 2024-11-05 echoed", async () => {
     await withSession(async ({ stream, sessionId }) => {
-      const r = await postMessage(worker.url, sessionId, initializeMessage("2024-11-05", 1));
+      const r = await postMessage(worker.url, sessionId, initializeMessage("2024-11-05", 1), { token });
       assert.equal(r.status, 202);
       assert.equal(r.text, "Accepted");
       const event = await stream.next((e) => e.event === "message");
@@ -143,24 +176,24 @@ describe("POST /sse/message", () => {
 
   test("initialize negotiates like /mcp: an unsupported version is answered with the latest, 2025-11-25", async () => {
     await withSession(async ({ stream, sessionId }) => {
-      assert.equal((await postMessage(worker.url, sessionId, initializeMessage("1999-01-01", "v"))).status, 202);
+      assert.equal((await postMessage(worker.url, sessionId, initializeMessage("1999-01-01", "v"), { token })).status, 202);
       const reply = await stream.message((m) => m.id === "v");
       assert.equal(reply.result.protocolVersion, "2025-11-25");
-      const viaMcp = await initialize(worker.url, "1999-01-01");
+      const viaMcp = await initialize(worker.url, "1999-01-01", { token });
       assert.equal(viaMcp.result.protocolVersion, reply.result.protocolVersion);
     });
   });
 
   test("a full session: initialize, initialized (no reply), tools/list, tools/call add", async () => {
     await withSession(async ({ stream, sessionId }) => {
-      assert.equal((await postMessage(worker.url, sessionId, initializeMessage("2024-11-05", 1))).status, 202);
+      assert.equal((await postMessage(worker.url, sessionId, initializeMessage("2024-11-05", 1), { token })).status, 202);
       await stream.message((m) => m.id === 1);
-      const ack = await postMessage(worker.url, sessionId, notification("notifications/initialized"));
+      const ack = await postMessage(worker.url, sessionId, notification("notifications/initialized"), { token });
       assert.equal(ack.status, 202);
-      assert.equal((await postMessage(worker.url, sessionId, rpc("tools/list", undefined, 2))).status, 202);
+      assert.equal((await postMessage(worker.url, sessionId, rpc("tools/list", undefined, 2), { token })).status, 202);
       const list = await stream.message((m) => m.id === 2);
       assertOnlyAddTool(list.result.tools);
-      assert.equal((await postMessage(worker.url, sessionId, add(1, 2, 3))).status, 202);
+      assert.equal((await postMessage(worker.url, sessionId, add(1, 2, 3), { token })).status, 202);
       const call = await stream.message((m) => m.id === 3);
       assert.deepEqual(call.result.content, [{ type: "text", text: "3" }]);
       assert.notEqual(call.result.isError, true);
@@ -171,7 +204,7 @@ describe("POST /sse/message", () => {
 
   test("a batch is answered as ONE `event: message` whose data is the JSON array", async () => {
     await withSession(async ({ stream, sessionId }) => {
-      const r = await postMessage(worker.url, sessionId, [rpc("ping", undefined, "p"), add(2, 3, "a"), rpc("nope/nope", undefined, "n")]);
+      const r = await postMessage(worker.url, sessionId, [rpc("ping", undefined, "p"), add(2, 3, "a"), rpc("nope/nope", undefined, "n")], { token });
       assert.equal(r.status, 202, r.text);
       const event = await stream.next((e) => e.event === "message");
       assert.equal(event.dataLines, 1);
@@ -189,7 +222,7 @@ describe("POST /sse/message", () => {
 
   test("a missing or empty sessionId is 400", async () => {
     for (const query of ["", "?sessionId=", "?other=1"]) {
-      const r = await postMessage(worker.url, undefined, rpc("ping"), { query });
+      const r = await postMessage(worker.url, undefined, rpc("ping"), { token, query });
       assert.equal(r.status, 400, `query ${JSON.stringify(query)}: ${r.text}`);
       assert.equal(errorOf(r).code, -32600);
     }
@@ -199,17 +232,17 @@ describe("POST /sse/message", () => {
     await withSession(async ({ stream, sessionId }) => {
       for (const bad of ["nonsense", tamperSessionId(sessionId)]) {
         assert.notEqual(bad, sessionId);
-        const r = await postMessage(worker.url, bad, rpc("ping"));
+        const r = await postMessage(worker.url, bad, rpc("ping"), { token });
         assert.equal(r.status, 404, `${bad}: ${r.text}`);
         errorOf(r);
       }
-      const mcp = await openSession(worker.url, "2024-11-05");
-      const crossed = await postMessage(worker.url, mcp.session, rpc("ping"));
+      const mcp = await openSession(worker.url, "2024-11-05", { token });
+      const crossed = await postMessage(worker.url, mcp.session, rpc("ping"), { token });
       assert.equal(crossed.status, 404, crossed.text);
-      const back = await post(worker.url, rpc("ping"), { session: sessionId });
+      const back = await post(worker.url, rpc("ping"), { session: sessionId, token });
       assert.equal(back.status, 404, back.text);
       // None of them reached the stream, and the real id still works.
-      assert.equal((await postMessage(worker.url, sessionId, rpc("ping", undefined, "ok"))).status, 202);
+      assert.equal((await postMessage(worker.url, sessionId, rpc("ping", undefined, "ok"), { token })).status, 202);
       await stream.message((m) => m.id === "ok");
       assert.deepEqual(stream.messages().map((m) => m.id), ["ok"]);
     });
@@ -217,12 +250,12 @@ describe("POST /sse/message", () => {
 
   test("bad JSON is 400 -32700; text/plain is 415; GET is 405 with Allow: POST", async () => {
     await withSession(async ({ sessionId }) => {
-      const bad = await postMessage(worker.url, sessionId, '{"jsonrpc":"2.0",');
+      const bad = await postMessage(worker.url, sessionId, '{"jsonrpc":"2.0",', { token });
       assert.equal(bad.status, 400);
       assert.equal(errorOf(bad).code, -32700);
-      const plain = await postMessage(worker.url, sessionId, JSON.stringify(rpc("ping")), { headers: { "content-type": "text/plain" } });
+      const plain = await postMessage(worker.url, sessionId, JSON.stringify(rpc("ping")), { token, headers: { "content-type": "text/plain" } });
       assert.equal(plain.status, 415);
-      const get = await fetch(`${worker.url}/sse/message?sessionId=${encodeURIComponent(sessionId)}`);
+      const get = await fetch(`${worker.url}/sse/message?sessionId=${encodeURIComponent(sessionId)}`, { headers: bearer(token) });
       assert.equal(get.status, 405);
       assert.equal(get.headers.get("allow"), "POST");
       await get.body?.cancel();
@@ -234,10 +267,10 @@ describe("POST /sse/message", () => {
       const core = JSON.stringify(rpc("ping", undefined, "big"));
       const body = core.slice(0, -1) + " ".repeat(MiB + 1 - core.length) + "}";
       assert.equal(Buffer.byteLength(body), MiB + 1);
-      const r = await postMessage(worker.url, sessionId, body);
+      const r = await postMessage(worker.url, sessionId, body, { token });
       assert.equal(r.status, 413);
       errorOf(r);
-      assert.equal((await postMessage(worker.url, sessionId, add(20, 22, "after"))).status, 202);
+      assert.equal((await postMessage(worker.url, sessionId, add(20, 22, "after"), { token })).status, 202);
       const reply = await stream.message((m) => m.id === "after");
       assert.equal(reply.result.content[0].text, "42");
       assert.deepEqual(stream.messages().map((m) => m.id), ["after"]);
@@ -245,14 +278,38 @@ describe("POST /sse/message", () => {
   });
 });
 
+describe("a session belongs to the user and the client that opened the stream", () => {
+  test("POST /sse/message with another user's token and a valid session id is 404, and nothing reaches the stream", async () => {
+    await withSession(async ({ stream, sessionId }) => {
+      const r = await postMessage(worker.url, sessionId, add(1, 2, "hubot"), { token: otherUserToken });
+      assert.equal(r.status, 404, r.text);
+      errorOf(r);
+      assert.equal((await postMessage(worker.url, sessionId, rpc("ping", undefined, "mine"), { token })).status, 202);
+      await stream.message((m) => m.id === "mine");
+      assert.deepEqual(stream.messages().map((m) => m.id), ["mine"]);
+    });
+  });
+
+  test("POST /sse/message by the same user through another client is 404", async () => {
+    await withSession(async ({ stream, sessionId }) => {
+      const r = await postMessage(worker.url, sessionId, add(1, 2, "other-client"), { token: otherClientToken });
+      assert.equal(r.status, 404, r.text);
+      errorOf(r);
+      assert.equal((await postMessage(worker.url, sessionId, rpc("ping", undefined, "mine"), { token })).status, 202);
+      await stream.message((m) => m.id === "mine");
+      assert.deepEqual(stream.messages().map((m) => m.id), ["mine"]);
+    });
+  });
+});
+
 describe("Host and Origin guard (as /mcp)", () => {
   test("Host: evil.example is 403 on GET /sse and POST /sse/message", async () => {
     await withSession(async ({ sessionId }) => {
-      const get = await rawRequest(worker.port, { method: "GET", path: "/sse", headers: { host: "evil.example", accept: "text/event-stream" } });
+      const get = await rawRequest(worker.port, { method: "GET", path: "/sse", token, headers: { host: "evil.example", accept: "text/event-stream" } });
       assert.equal(get.status, 403);
       assert.doesNotMatch(get.headers["content-type"] ?? "", /event-stream/);
       const postR = await rawRequest(worker.port, {
-        path: `/sse/message?sessionId=${encodeURIComponent(sessionId)}`,
+        path: `/sse/message?sessionId=${encodeURIComponent(sessionId)}`, token,
         headers: { host: "evil.example", "content-type": "application/json", accept: ACCEPT },
         body: rpc("ping"),
       });
@@ -262,12 +319,12 @@ describe("Host and Origin guard (as /mcp)", () => {
 
   test("Origin: https://evil.example is 403 on GET /sse and POST /sse/message", async () => {
     await withSession(async ({ stream, sessionId }) => {
-      const get = await openSse(worker.url, { headers: { origin: "https://evil.example" } });
+      const get = await openSse(worker.url, { token, headers: { origin: "https://evil.example" } });
       assert.equal(get.status, 403);
-      const r = await postMessage(worker.url, sessionId, rpc("ping", undefined, "evil"), { headers: { origin: "https://evil.example" } });
+      const r = await postMessage(worker.url, sessionId, rpc("ping", undefined, "evil"), { token, headers: { origin: "https://evil.example" } });
       assert.equal(r.status, 403);
       // The server's own origin is fine.
-      const own = await postMessage(worker.url, sessionId, rpc("ping", undefined, "own"), { headers: { origin: worker.url } });
+      const own = await postMessage(worker.url, sessionId, rpc("ping", undefined, "own"), { token, headers: { origin: worker.url } });
       assert.equal(own.status, 202);
       await stream.message((m) => m.id === "own");
       assert.deepEqual(stream.messages().map((m) => m.id), ["own"]);
@@ -277,16 +334,16 @@ describe("Host and Origin guard (as /mcp)", () => {
 
 describe("closing the stream ends the session", () => {
   test("after the client aborts GET /sse, posts to its session are 404", async () => {
-    const { stream, sessionId } = await openSseSession(worker.url);
-    assert.equal((await postMessage(worker.url, sessionId, rpc("ping", undefined, 1))).status, 202);
+    const { stream, sessionId } = await openSseSession(worker.url, { token });
+    assert.equal((await postMessage(worker.url, sessionId, rpc("ping", undefined, 1), { token })).status, 202);
     await stream.message((m) => m.id === 1);
     stream.close();
-    const r = await postUntilGone(worker.url, sessionId);
+    const r = await postUntilGone(worker.url, sessionId, token);
     assert.equal(r.status, 404, `still ${r.status} ${r.text} well after the stream closed`);
     assert.equal(errorOf(r).code, -32600);
     // Other sessions are unaffected.
     await withSession(async (other) => {
-      assert.equal((await postMessage(worker.url, other.sessionId, rpc("ping", undefined, 2))).status, 202);
+      assert.equal((await postMessage(worker.url, other.sessionId, rpc("ping", undefined, 2), { token })).status, 202);
       await other.stream.message((m) => m.id === 2);
     });
   });
@@ -303,7 +360,12 @@ describe("across two wrangler dev processes (the MCP_MAILBOX Durable Object)", (
   // GET /sse, B's map would not know the session (404), or B would have no stream to write to: the
   // reply would never reach A's client. Only state outside both isolates (the Durable Object, whose
   // WebSocket leads to A's stream) passes.
+  //
+  // A token's audience is the origin it was issued for, and B listens on another port: B's token is
+  // octocat signed in on B through the same client (its record is in the shared KV), so the session
+  // opened on A with A's token belongs to B's principal as well, as it would in one deployment.
   let b;
+  let bToken;
   before(async () => {
     b = await startWorker({
       vars: VARS,
@@ -317,38 +379,39 @@ describe("across two wrangler dev processes (the MCP_MAILBOX Durable Object)", (
         delete config.migrations;
       },
     });
+    ({ accessToken: bToken } = await signIn(b.url, { login: "octocat", client: signedIn.client }));
   });
   after(async () => { await b?.stop(); });
 
   test("a POST run by B is delivered on A's stream; after the stream closes, B answers 404", async () => {
     assert.notEqual(b.port, worker.port);
     assert.equal(b.name, "remote-mcp-github-oauth-cpp-test-b");
-    const { stream, sessionId } = await openSseSession(worker.url);
+    const { stream, sessionId } = await openSseSession(worker.url, { token });
     try {
-      const r = await postMessage(b.url, sessionId, add(20, 22, "cross"));
+      const r = await postMessage(b.url, sessionId, add(20, 22, "cross"), { token: bToken });
       assert.equal(r.status, 202, `${r.status} ${r.text}\n--- B ---\n${b.output().slice(-2000)}`);
       assert.equal(r.text, "Accepted");
       const reply = await stream.message((m) => m.id === "cross");
       assert.deepEqual(reply.result.content, [{ type: "text", text: "42" }]);
       // A initialize run by B also lands on A's stream.
-      assert.equal((await postMessage(b.url, sessionId, initializeMessage("2024-11-05", "init-b"))).status, 202);
+      assert.equal((await postMessage(b.url, sessionId, initializeMessage("2024-11-05", "init-b"), { token: bToken })).status, 202);
       assert.equal((await stream.message((m) => m.id === "init-b")).result.protocolVersion, "2024-11-05");
     } finally {
       stream.close();
     }
-    const gone = await postUntilGone(b.url, sessionId);
+    const gone = await postUntilGone(b.url, sessionId, bToken);
     assert.equal(gone.status, 404, `B still answers ${gone.status} ${gone.text} well after A's stream closed`);
     errorOf(gone);
   });
 
   test("a validly signed id whose stream never existed is 404 on B (no mailbox to deliver to)", async () => {
-    const { stream, sessionId } = await openSseSession(worker.url);
+    const { stream, sessionId } = await openSseSession(worker.url, { token });
     stream.close();
     // The re-signing is right (the real id re-signs to itself), so the forged id carries a valid MAC.
     assert.equal(resignSessionId(sessionId, worker.cookieEncryptionKey), sessionId);
     const forged = withOtherNonce(sessionId, worker.cookieEncryptionKey);
     assert.notEqual(forged, sessionId);
-    const r = await postMessage(b.url, forged, add(1, 2));
+    const r = await postMessage(b.url, forged, add(1, 2), { token: bToken });
     assert.equal(r.status, 404, r.text);
     errorOf(r);
   });

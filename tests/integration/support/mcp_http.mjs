@@ -1,5 +1,7 @@
 // Raw Streamable HTTP helpers for /mcp: JSON-RPC posts with fetch, requests with an explicit Host
 // header through node:http (fetch forbids setting Host), and session-id forging for key tests.
+// Every MCP route needs `Authorization: Bearer <token>`: each helper takes a `token` option (an
+// access token from support/sign_in.mjs) and sends it in that header; without one, none is sent.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
@@ -13,12 +15,15 @@ export const rpc = (method, params, id = nextId++) =>
 export const notification = (method, params) =>
   params === undefined ? { jsonrpc: "2.0", method } : { jsonrpc: "2.0", method, params };
 
+// The Authorization header for `token` ({} without one).
+export const bearer = (token) => (token === undefined ? {} : { authorization: `Bearer ${token}` });
+
 const parseJson = (text) => { try { return JSON.parse(text); } catch { return undefined; } };
 
 // POSTs `body` (an object is JSON-encoded; a string, Uint8Array or stream is sent as is) to /mcp.
 // Returns { status, headers, text, json }.
-export async function post(url, body, { session, protocolVersion, headers = {}, path = "/mcp", method = "POST", ...init } = {}) {
-  const h = { "content-type": "application/json", accept: ACCEPT, ...headers };
+export async function post(url, body, { session, protocolVersion, token, headers = {}, path = "/mcp", method = "POST", ...init } = {}) {
+  const h = { "content-type": "application/json", accept: ACCEPT, ...bearer(token), ...headers };
   if (session !== undefined) h["mcp-session-id"] = session;
   if (protocolVersion !== undefined) h["mcp-protocol-version"] = protocolVersion;
   const payload = body === undefined || typeof body === "string" || body instanceof Uint8Array ||
@@ -28,18 +33,18 @@ export async function post(url, body, { session, protocolVersion, headers = {}, 
   return { status: response.status, headers: response.headers, text, json: parseJson(text) };
 }
 
-export async function del(url, session) {
-  const headers = session === undefined ? {} : { "mcp-session-id": session };
+export async function del(url, session, { token } = {}) {
+  const headers = { ...bearer(token), ...(session === undefined ? {} : { "mcp-session-id": session }) };
   const response = await fetch(`${url}/mcp`, { method: "DELETE", headers });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: parseJson(text) };
 }
 
 // initialize alone; returns { status, session, result, response }.
-export async function initialize(url, protocolVersion = "2025-06-18", { headers } = {}) {
+export async function initialize(url, protocolVersion = "2025-06-18", { headers, token } = {}) {
   const response = await post(url, rpc("initialize", {
     protocolVersion, capabilities: {}, clientInfo: CLIENT_INFO,
-  }), { headers });
+  }), { headers, token });
   return {
     status: response.status,
     session: response.headers.get("mcp-session-id") ?? undefined,
@@ -49,20 +54,21 @@ export async function initialize(url, protocolVersion = "2025-06-18", { headers 
 }
 
 // A session ready for requests (initialize + notifications/initialized).
-export async function openSession(url, protocolVersion = "2025-06-18") {
-  const init = await initialize(url, protocolVersion);
+export async function openSession(url, protocolVersion = "2025-06-18", { token } = {}) {
+  const init = await initialize(url, protocolVersion, { token });
   if (init.status !== 200 || !init.session) {
     throw new Error(`initialize failed: ${init.status} ${init.response.text}`);
   }
   const ack = await post(url, notification("notifications/initialized"),
-    { session: init.session, protocolVersion: init.result.protocolVersion });
+    { session: init.session, protocolVersion: init.result.protocolVersion, token });
   if (ack.status !== 202) throw new Error(`notifications/initialized failed: ${ack.status} ${ack.text}`);
   return { session: init.session, protocolVersion: init.result.protocolVersion };
 }
 
 // An HTTP request with full control of the headers (Host included), over node:http.
 // Returns { status, headers, text, json }.
-export function rawRequest(port, { method = "POST", path = "/mcp", headers = {}, body } = {}) {
+export function rawRequest(port, { method = "POST", path = "/mcp", headers: given = {}, body, token } = {}) {
+  const headers = { ...bearer(token), ...given };
   const payload = body === undefined ? undefined :
     typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
   return new Promise((resolveRequest, reject) => {

@@ -60,38 +60,77 @@ export function pkce() {
   return { verifier, challenge: b64url(createHash("sha256").update(verifier).digest()) };
 }
 
+// The /authorize URL of an authorization request (PKCE S256, `state`, optional RFC 8707 resource).
+export function authorizeUrl(workerUrl, { client, challenge, state, redirectUri = client.redirect_uris[0], resource, extraQuery = {} }) {
+  const q = new URLSearchParams({ response_type: "code", client_id: client.client_id, redirect_uri: redirectUri,
+    ...(state === undefined ? {} : { state }), code_challenge: challenge, code_challenge_method: "S256",
+    ...(resource ? { resource } : {}), ...extraQuery });
+  return `${workerUrl}/authorize?${q}`;
+}
+
+// Submits the consent page `html` (Approve or Deny) from the browser `jar`; returns the response.
+export async function submitConsent(workerUrl, jar, html, action = "approve") {
+  const body = new URLSearchParams({ request: hiddenField(html, "request"), csrf: hiddenField(html, "csrf"), action });
+  return browse(jar, `${workerUrl}/authorize`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+}
+
+// On the stand-in: opens its sign-in page at `toGitHub` (the worker's redirect), picks `login`, and
+// returns the URL GitHub sends the browser back to (the worker's /callback with code and state).
+export async function pickLoginAtGitHub(jar, toGitHub, login = "octocat") {
+  const page = await browse(jar, toGitHub.href);
+  if (page.status !== 200) throw new Error(`stand-in page: ${page.status}`);
+  await page.body?.cancel();
+  const form = new URLSearchParams({ client_id: toGitHub.searchParams.get("client_id"), redirect_uri: toGitHub.searchParams.get("redirect_uri"),
+    state: toGitHub.searchParams.get("state"), scope: toGitHub.searchParams.get("scope") ?? "", login });
+  const r = await browse(jar, `${toGitHub.origin}${toGitHub.pathname}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
+  if (r.status !== 302) throw new Error(`stand-in sign-in: ${r.status}`);
+  return new URL(r.headers.get("location"));
+}
+
+// From an authorization URL to the worker's redirect to GitHub: approves the consent page when the
+// browser gets one (it is skipped when this browser approved the client before). Returns a URL.
+export async function authorizeToGitHub(jar, authorizationUrl) {
+  const url = new URL(authorizationUrl);
+  let r = await browse(jar, url.href);
+  if (r.status === 200) r = await submitConsent(url.origin, jar, await r.text());
+  if (r.status !== 302) throw new Error(`authorize: expected a redirect to GitHub, got ${r.status} ${await r.text()}`);
+  return new URL(r.headers.get("location"));
+}
+
+// The whole browser part for an authorization URL, as an MCP client's browser does it:
+// /authorize -> consent -> stand-in -> /callback. Returns the redirect back to the client (a URL).
+export async function completeInBrowser(jar, authorizationUrl, { login = "octocat" } = {}) {
+  const toGitHub = await authorizeToGitHub(jar, authorizationUrl);
+  const callback = await pickLoginAtGitHub(jar, toGitHub, login);
+  const r = await browse(jar, callback.href); // the worker's /callback
+  if (r.status !== 302) throw new Error(`callback: ${r.status} ${await r.text()}`);
+  return new URL(r.headers.get("location"));
+}
+
 // Walks the browser part: /authorize -> consent -> stand-in -> /callback. Returns the redirect
 // back to the client (a URL) and the jar.
 export async function authorizeInBrowser(workerUrl, { client, login = "octocat", challenge, state = "s-" + b64url(randomBytes(6)),
   redirectUri = client.redirect_uris[0], resource, jar = new CookieJar(), extraQuery = {} }) {
-  const q = new URLSearchParams({ response_type: "code", client_id: client.client_id, redirect_uri: redirectUri, state,
-    code_challenge: challenge, code_challenge_method: "S256", ...(resource ? { resource } : {}), ...extraQuery });
-  let r = await browse(jar, `${workerUrl}/authorize?${q}`);
-  if (r.status === 200) { // the consent page (skipped when this browser approved the client before)
-    const html = await r.text();
-    const body = new URLSearchParams({ request: hiddenField(html, "request"), csrf: hiddenField(html, "csrf"), action: "approve" });
-    r = await browse(jar, `${workerUrl}/authorize`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
-  }
-  if (r.status !== 302) throw new Error(`authorize: expected a redirect to GitHub, got ${r.status} ${await r.text()}`);
-  const toGitHub = new URL(r.headers.get("location"));
-  // The stand-in's sign-in page, then its form: pick a login.
-  const page = await browse(jar, toGitHub.href);
-  if (page.status !== 200) throw new Error(`stand-in page: ${page.status}`);
-  const form = new URLSearchParams({ client_id: toGitHub.searchParams.get("client_id"), redirect_uri: toGitHub.searchParams.get("redirect_uri"),
-    state: toGitHub.searchParams.get("state"), scope: toGitHub.searchParams.get("scope") ?? "", login });
-  r = await browse(jar, `${toGitHub.origin}${toGitHub.pathname}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
-  if (r.status !== 302) throw new Error(`stand-in sign-in: ${r.status}`);
-  r = await browse(jar, r.headers.get("location")); // the worker's /callback
-  if (r.status !== 302) throw new Error(`callback: ${r.status} ${await r.text()}`);
-  return { location: new URL(r.headers.get("location")), jar, state };
+  const url = authorizeUrl(workerUrl, { client, challenge, state, redirectUri, resource, extraQuery });
+  const location = await completeInBrowser(jar, url, { login });
+  return { location, jar, state };
+}
+
+// POSTs a form to /token. Returns { status, headers, text, json }.
+export async function tokenRequest(workerUrl, fields, { headers = {} } = {}) {
+  const r = await fetch(`${workerUrl}/token`, {
+    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(fields),
+  });
+  const text = await r.text();
+  let json;
+  try { json = JSON.parse(text); } catch {}
+  return { status: r.status, headers: r.headers, text, json };
 }
 
 export async function redeemCode(workerUrl, { client, code, verifier, redirectUri = client.redirect_uris[0] }) {
-  const body = new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: verifier, client_id: client.client_id });
-  const r = await fetch(`${workerUrl}/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
-  const json = await r.json();
-  if (r.status !== 200) throw new Error(`token: ${r.status} ${JSON.stringify(json)}`);
-  return json;
+  const r = await tokenRequest(workerUrl, { grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: verifier, client_id: client.client_id });
+  if (r.status !== 200) throw new Error(`token: ${r.status} ${r.text}`);
+  return r.json;
 }
 
 // The whole path: returns { accessToken, refreshToken, client }.

@@ -4,8 +4,11 @@
 //   const endpoint = await stream.next((e) => e.event === "endpoint");
 //   const reply = await stream.message((m) => m.id === 7); // parsed JSON of an `event: message`
 //   stream.close();                                      // aborts the GET (the client goes away)
+// /sse and /sse/message need `Authorization: Bearer <token>`: openSse, openSseSession and
+// postMessage take a `token` option that sets it (none is sent without one).
 // Each event is { event, data, id, comments } per the WHATWG EventSource parsing rules, except that
 // comment lines (": keepalive") are also recorded, as events { event: "comment", data: "keepalive" }.
+import { bearer } from "./mcp_http.mjs";
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -33,9 +36,9 @@ function parseBlock(lines) {
 }
 
 // Opens GET `url + path` and starts reading. Resolves once the response headers arrived.
-export async function openSse(url, { path = "/sse", headers = {}, accept = "text/event-stream" } = {}) {
+export async function openSse(url, { path = "/sse", headers = {}, accept = "text/event-stream", token } = {}) {
   const controller = new AbortController();
-  const h = { ...(accept === undefined ? {} : { accept }), ...headers };
+  const h = { ...(accept === undefined ? {} : { accept }), ...bearer(token), ...headers };
   const response = await fetch(url + path, { headers: h, signal: controller.signal });
   const stream = {
     response,
@@ -134,12 +137,12 @@ export async function endpointOf(stream, base, timeoutMs) {
 
 // POSTs a JSON-RPC body (object or raw string) to a legacy SSE message endpoint.
 // Returns { status, headers, text, json }.
-export async function postMessage(base, sessionId, body, { headers = {}, query, ...init } = {}) {
+export async function postMessage(base, sessionId, body, { headers = {}, query, token, ...init } = {}) {
   const q = query ?? (sessionId === undefined ? "" : `?sessionId=${encodeURIComponent(sessionId)}`);
   const payload = typeof body === "string" || body instanceof Uint8Array || body === undefined ? body : JSON.stringify(body);
   const response = await fetch(`${base}/sse/message${q}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", ...bearer(token), ...headers },
     body: payload,
     ...init,
   });

@@ -1,7 +1,16 @@
 // Starts the real module in real workerd (`wrangler dev`) for one test file, and stops it.
 //   const worker = await startWorker({ vars, secrets });   // worker.url, worker.port, worker.stop()
 // `vars` may be a function of the port, for vars that must name the worker's own origin
-// (e.g. PUBLIC_URL). Each worker gets its own temp dir: generated config, .dev.vars, local state.
+// (e.g. PUBLIC_URL), and may set any var the module reads (ACCESS_TOKEN_TTL, SSE_KEEPALIVE_MS…).
+// Each worker gets its own temp dir: generated config, .dev.vars, local state.
+//
+// GitHub: by default each worker gets its own GitHub stand-in (tests/fakes/github, on a free port),
+// exposed as `worker.github` ({ url, oauthUrl, apiUrl, control, clientId, clientSecret }) and
+// stopped by `worker.stop()`. The worker is configured with vars GITHUB_OAUTH_URL / GITHUB_API_URL
+// naming it and secrets GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET matching it. `github: false` starts
+// none (worker.github is then undefined). Caller's vars and secrets win; a secret given as
+// `null` or `undefined` is left out of .dev.vars (e.g. `secrets: { GITHUB_CLIENT_SECRET: null }`
+// for a worker missing that secret).
 // `worker.cookieEncryptionKey` is the random secret it was given (or `secrets.COOKIE_ENCRYPTION_KEY`);
 // `worker.output()` the last lines wrangler printed. MCP_TEST_LOG_LEVEL=debug shows workerd's own
 // errors in that output.
@@ -24,6 +33,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deriveConfig } from "../../../scripts/lib/dev_config.mjs";
+import { startGitHubStandIn } from "../../fakes/github/server.mjs";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -69,15 +79,29 @@ const devVarsLine = (name, value) => `${name}=${JSON.stringify(String(value))}\n
 
 export async function startWorker({
   vars = {}, secrets = {}, logLevel = process.env.MCP_TEST_LOG_LEVEL ?? "warn", configure, persistTo, env = {},
+  github = true,
 } = {}) {
-  const dir = await mkdtemp(join(tmpdir(), "mcp-integration-"));
+  // The stand-in first: it holds its port before the worker's ports are picked.
+  const standIn = github
+    ? await startGitHubStandIn({ clientId: `gh-client-${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(20).toString("hex") })
+    : undefined;
+  let dir, port, inspectorPort;
+  try {
+    dir = await mkdtemp(join(tmpdir(), "mcp-integration-"));
+    [port, inspectorPort] = await freePorts(2);
+  } catch (e) {
+    await standIn?.close();
+    throw e;
+  }
   const statePath = persistTo ?? join(dir, "state");
   let name;
-  const [port, inspectorPort] = await freePorts(2);
   const url = `http://127.0.0.1:${port}`;
-  const extraVars = typeof vars === "function" ? vars({ port, url }) : vars;
+  const githubVars = standIn ? { GITHUB_OAUTH_URL: standIn.oauthUrl, GITHUB_API_URL: standIn.apiUrl } : {};
+  const githubSecrets = standIn ? { GITHUB_CLIENT_ID: standIn.clientId, GITHUB_CLIENT_SECRET: standIn.clientSecret } : {};
+  const extraVars = { ...githubVars, ...(typeof vars === "function" ? vars({ port, url }) : vars) };
   const cookieEncryptionKey = secrets.COOKIE_ENCRYPTION_KEY ?? randomBytes(32).toString("hex");
-  const allSecrets = { ...secrets, COOKIE_ENCRYPTION_KEY: cookieEncryptionKey };
+  const allSecrets = Object.fromEntries(Object.entries({ ...githubSecrets, ...secrets, COOKIE_ENCRYPTION_KEY: cookieEncryptionKey })
+    .filter(([, v]) => v !== null && v !== undefined));
 
   let child;
   const lines = [];
@@ -100,6 +124,7 @@ export async function startWorker({
         await Promise.race([exited, timeout(2000)]);
       }
     }
+    await standIn?.close();
     await rm(dir, { recursive: true, force: true });
   };
 
@@ -157,5 +182,8 @@ export async function startWorker({
     throw e;
   }
 
-  return { url, port, cookieEncryptionKey, output, stop, name, persistTo: statePath, configPath: join(dir, "wrangler.jsonc") };
+  return {
+    url, port, cookieEncryptionKey, output, stop, name, persistTo: statePath, configPath: join(dir, "wrangler.jsonc"),
+    github: standIn,
+  };
 }
