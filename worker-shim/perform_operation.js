@@ -2,6 +2,7 @@
 // KV and WebCrypto. Answers { status: 0 ok | 1 not found | 2 failed, bytes }.
 import { keyText, writeList } from "./http_codec.js";
 import { performFetch } from "./perform_fetch.js";
+import { grantState } from "./grant_state.js";
 import { mailbox } from "./sse_session.js";
 
 const OK = 0, NOT_FOUND = 1, FAILED = 2;
@@ -45,6 +46,11 @@ const kinds = {
   11: async (op) => new Uint8Array(await crypto.subtle.exportKey("raw", await crypto.subtle.unwrapKey("raw", op.data,
     await aesKey(op.key, "AES-KW"), "AES-KW", "AES-GCM", true, ["encrypt"]))),
   12: (op) => performFetch(op),
+  14: async (op, env) => {
+    const state = await grantState(env, keyText(op.key)).read();
+    return state === null ? null : utf8.encode(state);
+  },
+  15: async (op, env) => ((await grantState(env, keyText(op.key)).swap(keyText(op.extra) || null, keyText(op.data), op.n)) ? EMPTY : null),
   13: async (op, env) => {
     const page = await env.OAUTH_KV.list({ prefix: keyText(op.key), cursor: keyText(op.data) || undefined, limit: op.n });
     return writeList(page.list_complete, page.cursor ?? "", page.keys.map((k) => k.name));

@@ -3,6 +3,7 @@
 //   x-test-kv-delay-ms: N   every OAUTH_KV operation of this request answers N ms late
 import worker from "../../worker-shim/index.js";
 
+export { GrantState } from "../../worker-shim/grant_state.js";
 export { McpMailbox } from "../../worker-shim/sse_session.js";
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));

@@ -375,7 +375,7 @@ describe("across two wrangler dev processes (the MCP_MAILBOX Durable Object)", (
       configure(config) {
         assert.equal(worker.name, "remote-mcp-github-oauth-cpp-test");
         config.name = `${config.name}-b`;
-        config.durable_objects.bindings[0].script_name = worker.name;
+        for (const binding of config.durable_objects.bindings) binding.script_name = worker.name;
         delete config.migrations;
       },
     });

@@ -162,7 +162,7 @@ TEST_CASE("revoking a grant deletes all its tokens and the grant, and nothing el
   put(fh, "grant:octocat:HHHHHHHHHHHHHHHH", "{}");
   put(fh, "token:octocat:HHHHHHHHHHHHHHHH:cc", "{}");
   put(fh, "token:octocat2:GGGGGGGGGGGGGGGG:dd", "{}");
-  auto r = drive(fh, h, oauth::revoke_grant(h, "octocat", "GGGGGGGGGGGGGGGG"));
+  auto r = drive(fh, h, oauth::revoke_grant(h, "octocat", "GGGGGGGGGGGGGGGG", fh.now_ms / 1000));
   REQUIRE(r);
   REQUIRE(fh.kv.count("grant:octocat:GGGGGGGGGGGGGGGG") == 0);
   REQUIRE(fh.kv.count("token:octocat:GGGGGGGGGGGGGGGG:aa") == 0);
@@ -170,11 +170,14 @@ TEST_CASE("revoking a grant deletes all its tokens and the grant, and nothing el
   REQUIRE(fh.kv.count("grant:octocat:HHHHHHHHHHHHHHHH") == 1);
   REQUIRE(fh.kv.count("token:octocat:HHHHHHHHHHHHHHHH:cc") == 1);
   REQUIRE(fh.kv.count("token:octocat2:GGGGGGGGGGGGGGGG:dd") == 1);
-  // The grant is deleted first, then the tokens found by prefix (with the trailing ':').
-  REQUIRE(fh.log.front().kind == host::OpKind::kv_delete);
-  REQUIRE(fh.log.front().key == "grant:octocat:GGGGGGGGGGGGGGGG");
-  REQUIRE(fh.log[1].kind == host::OpKind::kv_list);
-  REQUIRE(fh.log[1].key == "token:octocat:GGGGGGGGGGGGGGGG:");
+  // The revocation is final in the grant's object first, then the grant leaves KV, then the tokens
+  // found by prefix (with the trailing ':').
+  REQUIRE(fh.log[0].kind == host::OpKind::grant_swap);
+  REQUIRE(fh.grant_states.at("grant:octocat:GGGGGGGGGGGGGGGG") == "revoked");
+  REQUIRE(fh.log[1].kind == host::OpKind::kv_delete);
+  REQUIRE(fh.log[1].key == "grant:octocat:GGGGGGGGGGGGGGGG");
+  REQUIRE(fh.log[2].kind == host::OpKind::kv_list);
+  REQUIRE(fh.log[2].key == "token:octocat:GGGGGGGGGGGGGGGG:");
   REQUIRE(fh.count(host::OpKind::kv_delete) == 3);
 }
 
@@ -183,12 +186,12 @@ TEST_CASE("a storage failure while revoking is an Err", "[oauth][store][faults]"
   host::Host h;
   put(fh, "grant:u:GGGGGGGGGGGGGGGG", "{}");
   fh.fail_kv = true;
-  REQUIRE_FALSE(drive(fh, h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG")));
+  REQUIRE_FALSE(drive(fh, h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000)));
   fh.fail_kv = false;
   REQUIRE(fh.kv.count("grant:u:GGGGGGGGGGGGGGGG") == 1);
   // Deletes failing after the listing worked.
   auto deletes_fail = flow::failing(fh, [](const host::Operation& op) { return op.kind == host::OpKind::kv_delete; });
-  REQUIRE_FALSE(drive(h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG"), deletes_fail));
+  REQUIRE_FALSE(drive(h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000), deletes_fail));
 }
 
 // store.hpp rule 3 says "deletes the grant's tokens, then the grant". The deletes are parked as one
@@ -198,7 +201,7 @@ TEST_CASE("revoke_grant deletes the grant before its tokens, so nothing can mint
   host::Host h;
   put(fh, "grant:u:GGGGGGGGGGGGGGGG", "{}");
   put(fh, "token:u:GGGGGGGGGGGGGGGG:aa", "{}");
-  auto task = oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG");
+  auto task = oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000);
   auto batches = batches_of(fh, h, task);
   std::size_t grant_batch = 0, last_token_batch = 0;
   for (std::size_t i = 0; i < batches.size(); ++i)

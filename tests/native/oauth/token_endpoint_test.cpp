@@ -416,7 +416,8 @@ TEST_CASE("a storage failure at /token is 503 temporarily_unavailable and leaves
   REQUIRE(f.exchange(code).status == 200);
 }
 
-TEST_CASE("a failure saving the redeemed grant is 503 and hands out nothing: the code still redeems", "[oauth][token][faults]") {
+TEST_CASE("a failure mirroring the redeemed grant into KV still hands out the tokens: the grant's object holds the truth",
+          "[oauth][token][faults]") {
   Fixture f;
   const std::string code = f.code();
   const std::string key = f.grant_key_of(code);
@@ -426,11 +427,34 @@ TEST_CASE("a failure saving the redeemed grant is 503 and hands out nothing: the
   });
   auto r = flow::run_with(f.app, f.fh, fake::post_form("/token", flow::code_form(code) + "&client_id=" + f.client.client_id),
                           grant_put_fails);
-  require_error(r, 503, "temporarily_unavailable");
-  REQUIRE(f.fh.kv.at(key).value == before);
-  // The access token is written first; nobody received it, so that one record is unreachable.
-  REQUIRE(flow::keys_with_prefix(f.fh, "token:").size() == 1);
-  REQUIRE(f.exchange(code).status == 200);
+  REQUIRE(r.status == 200);
+  REQUIRE(f.fh.kv.at(key).value == before);                    // the KV mirror is stale…
+  REQUIRE(f.fh.grant_states.at(key).find("authCodeWrappedKey") == std::string::npos);  // …the object is not
+  // So the code cannot be redeemed again, whatever KV still says: it is a replay.
+  auto again = f.exchange(code);
+  REQUIRE(again.status == 400);
+  REQUIRE(fake::body_json(again)["error"] == "invalid_grant");
+}
+
+TEST_CASE("two redemptions of one code never both succeed: the loser revokes the grant", "[oauth][token][concurrency]") {
+  Fixture f;
+  const std::string code = f.code();
+  const std::string key = f.grant_key_of(code);
+  // The second redemption read the grant before the first one committed (a stale snapshot):
+  // simulate by committing a different state in the object between its read and its swap.
+  bool interfered = false;
+  auto race = flow::failing(f.fh, [&](const host::Operation& op) {
+    if (op.kind == host::OpKind::grant_swap && !interfered) {
+      interfered = true;
+      f.fh.grant_states[key] = "{\"winner\":true}";
+    }
+    return false;
+  });
+  auto r = flow::run_with(f.app, f.fh, fake::post_form("/token", flow::code_form(code) + "&client_id=" + f.client.client_id), race);
+  REQUIRE(r.status == 400);
+  REQUIRE(fake::body_json(r)["error"] == "invalid_grant");
+  REQUIRE(f.fh.grant_states.at(key) == "revoked");
+  REQUIRE(flow::keys_with_prefix(f.fh, "token:").empty());
 }
 
 // DESIGN.md Rule 3: host failures answer 503 and never leave a half-written grant: the access token

@@ -146,6 +146,19 @@ host::OpResult FakeHost::perform(const host::Operation& op) {
       for (const auto& n : names) w.bytes(n);
       return {OpStatus::ok, std::move(w.buffer())};
     }
+    case OpKind::grant_read: {
+      if (fail_grant_state) return {OpStatus::failed, "grant state unavailable"};
+      auto it = grant_states.find(op.key);
+      if (it == grant_states.end()) return {OpStatus::not_found, {}};
+      return {OpStatus::ok, it->second};
+    }
+    case OpKind::grant_swap: {
+      if (fail_grant_state) return {OpStatus::failed, "grant state unavailable"};
+      auto it = grant_states.find(op.key);
+      if (!op.extra.empty() && it != grant_states.end() && it->second != op.extra) return {OpStatus::not_found, {}};
+      grant_states[op.key] = op.data;
+      return {OpStatus::ok, {}};
+    }
     case OpKind::kv_delete: {
       if (fail_kv) return {OpStatus::failed, "kv unavailable"};
       kv.erase(op.key);

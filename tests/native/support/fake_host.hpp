@@ -48,6 +48,8 @@ class FakeHost {
   bool fail_mailbox = false;
   std::map<std::string, KvEntry> kv;
   std::map<std::string, Mailbox> mailboxes;
+  std::map<std::string, std::string> grant_states;  // the per-grant Durable Objects
+  bool fail_grant_state = false;
   // Outbound HTTP: tests script the world (the GitHub stand-in's role natively). Unset: failed.
   std::function<std::optional<host::FetchResponse>(const host::FetchRequest&)> on_fetch;
   std::vector<host::FetchRequest> fetched;

@@ -38,6 +38,13 @@ enum class OpKind : std::uint8_t {
   // key: prefix, data: cursor ("" for the first page), n: limit (<= 1000)
   //   -> u8 complete, bytes cursor, u32 count, count x bytes name (wire format)
   kv_list = 13,
+  // The grant's serialisation point (one Durable Object per grant, worker-shim/grant_state.js).
+  // key: the grant's KV key.
+  grant_read = 14,  // -> the stored state text, or not_found when the object holds nothing yet
+  // data: the next state text, extra: the expected current text ("" = unconditional), n: expiry
+  // (Unix s; the object forgets the grant then). -> empty when swapped; not_found when the current
+  // state differs from `extra` (an object that holds nothing accepts any expectation).
+  grant_swap = 15,
 };
 
 struct Operation {
@@ -89,6 +96,10 @@ inline Operation op_aes_kw_wrap(std::string kek, std::string key) {
 }
 inline Operation op_aes_kw_unwrap(std::string kek, std::string wrapped) {
   return {OpKind::aes_kw_unwrap, std::move(kek), std::move(wrapped), 0, {}};
+}
+inline Operation op_grant_read(std::string grant_key) { return {OpKind::grant_read, std::move(grant_key), {}, 0, {}}; }
+inline Operation op_grant_swap(std::string grant_key, std::string expected, std::string next, std::uint64_t expires_at) {
+  return {OpKind::grant_swap, std::move(grant_key), std::move(next), expires_at, std::move(expected)};
 }
 inline Operation op_mailbox_deliver(std::string mailbox, std::string payload, std::string check) {
   return {OpKind::mailbox_deliver, std::move(mailbox), std::move(payload), 0, std::move(check)};

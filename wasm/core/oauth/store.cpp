@@ -1,5 +1,6 @@
 #include "oauth/store.hpp"
 
+#include "oauth/grant_state.hpp"
 #include "wire/reader_writer.hpp"
 
 namespace oauth {
@@ -93,7 +94,11 @@ async::Task<HostResult<std::vector<std::string>>> list_keys(host::Host& host, st
   co_return names;
 }
 
-async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id) {
+async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id,
+                                           std::int64_t now_s) {
+  // Kept past any refresh token's life, so a stale KV mirror can never bring the grant back.
+  auto marked = co_await mark_revoked(host, grant_key(user_id, grant_id), now_s + 31 * 24 * 3600);
+  if (!marked) co_return base::Err{marked.error()};
   host::OpResult grant = co_await host.perform_one(host::op_kv_delete(grant_key(user_id, grant_id)));
   if (!grant.ok()) co_return base::Err{HostFailure{"kv delete"}};
   auto tokens = co_await list_keys(host, "token:" + user_id + ":" + grant_id + ":");

@@ -6,8 +6,8 @@
 // 1. Records are JSON objects; fields this server does not know are kept when it rewrites one.
 // 2. Reads distinguish "absent" (nullopt value) from "storage failed" (Err): a failure is never
 //    taken for an absence.
-// 3. `revoke_grant` deletes the grant first (no refresh or code exchange can use it any more), then
-//    its tokens. A failure in between leaves access tokens that expire by themselves within
+// 3. `revoke_grant` marks the grant revoked in its Durable Object (final at once for every code
+//    exchange and refresh, oauth/grant_state.hpp), deletes the grant from KV, then its tokens. A failure in between leaves access tokens that expire by themselves within
 //    ACCESS_TOKEN_TTL, never a grant that can mint new ones; a retry finishes the job.
 #pragma once
 
@@ -46,6 +46,7 @@ std::string grant_key_metadata(const json::Json& grant);
 
 // Every key under `prefix` (all pages).
 async::Task<HostResult<std::vector<std::string>>> list_keys(host::Host& host, std::string prefix);
-async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id);
+async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id,
+                                           std::int64_t now_s);
 
 }  // namespace oauth

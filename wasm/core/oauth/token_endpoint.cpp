@@ -6,6 +6,7 @@
 #include "http/form.hpp"
 #include "http/url.hpp"
 #include "oauth/authorization.hpp"
+#include "oauth/grant_state.hpp"
 #include "oauth/responses.hpp"
 #include "oauth/store.hpp"
 #include "oauth/token_crypto.hpp"
@@ -55,6 +56,15 @@ bool is_code_verifier(const std::string& v) {  // RFC 7636 §4.1
 std::string string_of(const Json& record, const char* name) {
   const std::string* s = json::get_string(record, name);
   return s ? *s : std::string();
+}
+
+// KV mirrors the grant's state in the reference layout. The Durable Object already holds the
+// truth, so a failed mirror write is not the client's problem: this server reads the object first,
+// and the next state change rewrites the mirror.
+async::Task<bool> mirror_grant(host::Host& host, const std::string& key, const Json& grant, std::int64_t ttl) {
+  host::OpResult saved = co_await host.perform_one(
+      host::op_kv_put_with_metadata(key, json::dump(grant), static_cast<std::uint64_t>(ttl), grant_key_metadata(grant)));
+  co_return saved.ok();
 }
 
 std::string scope_text(const Json& record) {
@@ -160,10 +170,11 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   if (!code || code->empty()) co_return json_error(400, "invalid_request", "code is required");
   auto parts = split_token(*code);
   if (!parts) co_return json_error(400, "invalid_grant", "Invalid authorization code");
-  auto stored = co_await get_json(host, grant_key(parts->user_id, parts->grant_id));
-  if (!stored) co_return unavailable();
-  if (!*stored) co_return json_error(400, "invalid_grant", "Authorization code expired or unknown");
-  Json grant = std::move(**stored);
+  const std::string key = grant_key(parts->user_id, parts->grant_id);
+  auto snap = co_await read_grant(host, key);
+  if (!snap) co_return unavailable();
+  if (!snap->record) co_return json_error(400, "invalid_grant", "Authorization code expired or unknown");
+  Json grant = *snap->record;
   auto code_id = co_await sha256_hex(host, *code);
   if (!code_id) co_return unavailable();
   if (!base::constant_time_equal(*code_id, string_of(grant, "authCodeId")))
@@ -171,7 +182,7 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   if (string_of(grant, "clientId") != client.id()) co_return json_error(400, "invalid_grant", "The code was issued to another client");
   if (!grant.contains("authCodeWrappedKey")) {
     // A replayed code: whatever the first exchange issued is revoked (RFC 6749 §4.1.2).
-    auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id);
+    auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, ctx.now_s());
     if (!revoked) co_return unavailable();
     co_return json_error(400, "invalid_grant", "Authorization code already used; its tokens are revoked");
   }
@@ -206,15 +217,19 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   grant["refreshTokenId"] = *refresh_id;
   grant["refreshTokenWrappedKey"] = *refresh_wrapped;
   grant["expiresAt"] = now + refresh_token_ttl_seconds;
-  // The access token first: if the grant's rewrite then fails, the code is still redeemable and
-  // the stored token is unreachable (nobody received it) until it expires; never the other way
-  // round, which would burn the code without handing out a token.
+  // The access token first: until the swap below commits, it is unreachable (nobody received it);
+  // a failure before the swap leaves the code redeemable.
   auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key);
   if (!access_token) co_return unavailable();
-  const auto grant_ttl = static_cast<std::uint64_t>(refresh_token_ttl_seconds + 65);
-  host::OpResult saved = co_await host.perform_one(host::op_kv_put_with_metadata(
-      grant_key(parts->user_id, parts->grant_id), json::dump(grant), grant_ttl, grant_key_metadata(grant)));
-  if (!saved.ok()) co_return unavailable();
+  // The commit point: exactly one redemption of this code wins, across every isolate.
+  auto swapped = co_await swap_grant(host, key, *snap, grant, now + refresh_token_ttl_seconds + 86400);
+  if (!swapped) co_return unavailable();
+  if (!*swapped) {
+    auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, now);
+    if (!revoked) co_return unavailable();
+    co_return json_error(400, "invalid_grant", "Authorization code already used; its tokens are revoked");
+  }
+  co_await mirror_grant(host, key, grant, refresh_token_ttl_seconds + 65);
 
   Json reply = Json::object();
   reply["access_token"] = *access_token;
@@ -235,10 +250,11 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   if (!presented || presented->empty()) co_return json_error(400, "invalid_request", "refresh_token is required");
   auto parts = split_token(*presented);
   if (!parts) co_return json_error(400, "invalid_grant", "Invalid refresh token");
-  auto stored = co_await get_json(host, grant_key(parts->user_id, parts->grant_id));
-  if (!stored) co_return unavailable();
-  if (!*stored) co_return json_error(400, "invalid_grant", "The grant was revoked or has expired");
-  Json grant = std::move(**stored);
+  const std::string key = grant_key(parts->user_id, parts->grant_id);
+  auto snap = co_await read_grant(host, key);
+  if (!snap) co_return unavailable();
+  if (!snap->record) co_return json_error(400, "invalid_grant", "The grant was revoked or has expired");
+  Json grant = *snap->record;
   auto presented_id = co_await sha256_hex(host, *presented);
   if (!presented_id) co_return unavailable();
   const bool is_current = base::constant_time_equal(*presented_id, string_of(grant, "refreshTokenId"));
@@ -274,10 +290,12 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   const std::int64_t grant_expires = expires && expires->is_number_integer() ? expires->get<std::int64_t>() : now + refresh_token_ttl_seconds;
   auto access_token = co_await issue_access_token(host, ctx, token_view, parts->user_id, parts->grant_id, *props_key);
   if (!access_token) co_return unavailable();
-  const auto grant_ttl = static_cast<std::uint64_t>(std::max<std::int64_t>(grant_expires - now, 60) + 65);
-  host::OpResult saved = co_await host.perform_one(host::op_kv_put_with_metadata(
-      grant_key(parts->user_id, parts->grant_id), json::dump(grant), grant_ttl, grant_key_metadata(grant)));
-  if (!saved.ok()) co_return unavailable();
+  // One rotation at a time: a refresh that raced another with the same grant loses here, so the
+  // grant never forks into two refresh-token lines.
+  auto swapped = co_await swap_grant(host, key, *snap, grant, grant_expires + 86400);
+  if (!swapped) co_return unavailable();
+  if (!*swapped) co_return json_error(400, "invalid_grant", "The grant was refreshed concurrently; use the newest refresh token");
+  co_await mirror_grant(host, key, grant, std::max<std::int64_t>(grant_expires - now, 60) + 65);
   Json reply = Json::object();
   reply["access_token"] = *access_token;
   reply["token_type"] = "bearer";
@@ -291,7 +309,8 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
 // RFC 7009: POST /token with `token` and no grant_type (the advertised revocation_endpoint, as in
 // workers-oauth-provider). 200 for any token, known or not; only the client it was issued to can
 // revoke it. An access token ends alone; a refresh token (current or previous) ends the grant.
-async::Task<http::Response> revoke(const http::FormFields& form, const Client& client, host::Host& host) {
+async::Task<http::Response> revoke(const http::FormFields& form, const Client& client, host::Host& host,
+                                   std::int64_t now_s) {
   const std::string* token = form.get("token");
   if (!token || token->empty()) co_return json_error(400, "invalid_request", "token is required");
   http::Response ok = no_store_json(200, Json::object());
@@ -309,13 +328,13 @@ async::Task<http::Response> revoke(const http::FormFields& form, const Client& c
     }
     co_return ok;
   }
-  auto grant = co_await get_json(host, grant_key(parts->user_id, parts->grant_id));
-  if (!grant) co_return unavailable();
-  if (!*grant || string_of(**grant, "clientId") != client.id()) co_return ok;
-  const bool is_refresh = base::constant_time_equal(*id, string_of(**grant, "refreshTokenId")) ||
-                          base::constant_time_equal(*id, string_of(**grant, "previousRefreshTokenId"));
+  auto snap = co_await read_grant(host, grant_key(parts->user_id, parts->grant_id));
+  if (!snap) co_return unavailable();
+  if (!snap->record || string_of(*snap->record, "clientId") != client.id()) co_return ok;
+  const bool is_refresh = base::constant_time_equal(*id, string_of(*snap->record, "refreshTokenId")) ||
+                          base::constant_time_equal(*id, string_of(*snap->record, "previousRefreshTokenId"));
   if (!is_refresh) co_return ok;
-  auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id);
+  auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, now_s);
   if (!revoked) co_return unavailable();
   co_return ok;
 }
@@ -339,7 +358,7 @@ async::Task<http::Response> handle_token(const http::Request& request, host::Hos
   auto client = co_await authenticate_client(request, *form, host);
   if (!client) co_return client.error();
   const std::string* grant_type = form->get("grant_type");
-  if (!grant_type && form->get("token")) co_return co_await revoke(*form, *client, host);
+  if (!grant_type && form->get("token")) co_return co_await revoke(*form, *client, host, ctx.now_s());
   if (!grant_type) co_return json_error(400, "invalid_request", "grant_type is required");
   if (!client->allows_grant_type(*grant_type))
     co_return json_error(400, "unauthorized_client", "This client is not registered for " + *grant_type);

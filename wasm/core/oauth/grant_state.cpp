@@ -1,0 +1,43 @@
+#include "oauth/grant_state.hpp"
+
+namespace oauth {
+
+namespace {
+constexpr char kRevoked[] = "revoked";
+}  // namespace
+
+async::Task<HostResult<GrantSnapshot>> read_grant(host::Host& host, const std::string& grant_key) {
+  GrantSnapshot snap;
+  host::OpResult state = co_await host.perform_one(host::op_grant_read(grant_key));
+  if (state.status == host::OpStatus::failed) co_return base::Err{HostFailure{"grant state read"}};
+  if (state.ok()) {
+    snap.text = std::move(state.bytes);
+  } else {
+    host::OpResult kv = co_await host.perform_one(host::op_kv_get(grant_key));
+    if (kv.status == host::OpStatus::failed) co_return base::Err{HostFailure{"kv get"}};
+    if (kv.status == host::OpStatus::not_found) co_return snap;
+    snap.text = std::move(kv.bytes);
+  }
+  if (snap.text == kRevoked) co_return snap;
+  auto parsed = json::parse(snap.text);
+  if (!parsed.value || !parsed.value->is_object()) co_return base::Err{HostFailure{"grant record is not a JSON object"}};
+  snap.record = std::move(*parsed.value);
+  co_return snap;
+}
+
+async::Task<HostResult<bool>> swap_grant(host::Host& host, const std::string& grant_key, const GrantSnapshot& seen,
+                                         const json::Json& next, std::int64_t expires_at) {
+  host::OpResult r = co_await host.perform_one(
+      host::op_grant_swap(grant_key, seen.text, json::dump(next), static_cast<std::uint64_t>(std::max<std::int64_t>(expires_at, 0))));
+  if (r.status == host::OpStatus::failed) co_return base::Err{HostFailure{"grant state swap"}};
+  co_return r.ok();
+}
+
+async::Task<HostResult<bool>> mark_revoked(host::Host& host, const std::string& grant_key, std::int64_t keep_until) {
+  host::OpResult r = co_await host.perform_one(
+      host::op_grant_swap(grant_key, "", kRevoked, static_cast<std::uint64_t>(std::max<std::int64_t>(keep_until, 0))));
+  if (!r.ok()) co_return base::Err{HostFailure{"grant state revoke"}};
+  co_return true;
+}
+
+}  // namespace oauth

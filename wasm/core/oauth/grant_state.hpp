@@ -1,0 +1,35 @@
+// Grant state changes that must happen once, serialised in the grant's Durable Object (DESIGN.md
+// Rule 4: KV is eventually consistent and has no compare-and-set).
+//
+// Contract:
+// 1. `read_grant` asks the grant's object first; when it holds nothing yet (a grant fresh from
+//    /callback, or written by @cloudflare/workers-oauth-provider) the KV record is the state.
+//    A revoked grant reads as absent, whatever a stale KV mirror still says.
+// 2. `swap_grant` replaces the state read by `read_grant` with `next` only if nobody changed it in
+//    between; false means another request won (two redemptions of one code, two refreshes racing),
+//    and the caller reads again or refuses. After a swap the caller mirrors `next` into KV.
+// 3. `mark_revoked` makes the revocation final in the object before KV is cleaned up.
+// 4. The object forgets the grant at its expiry (an alarm), so storage does not grow forever.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "async/task.hpp"
+#include "host/host.hpp"
+#include "json/json.hpp"
+#include "oauth/token_crypto.hpp"
+
+namespace oauth {
+
+struct GrantSnapshot {
+  std::optional<json::Json> record;  // nullopt: no such grant (never written, expired or revoked)
+  std::string text;                  // the exact state read, the expectation of a later swap
+};
+
+async::Task<HostResult<GrantSnapshot>> read_grant(host::Host& host, const std::string& grant_key);
+async::Task<HostResult<bool>> swap_grant(host::Host& host, const std::string& grant_key, const GrantSnapshot& seen,
+                                         const json::Json& next, std::int64_t expires_at);
+async::Task<HostResult<bool>> mark_revoked(host::Host& host, const std::string& grant_key, std::int64_t keep_until);
+
+}  // namespace oauth
