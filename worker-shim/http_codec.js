@@ -78,9 +78,9 @@ export function writeFetchResponse(status, headers, body) {
   return w.copyTo(new Uint8Array(w.size));
 }
 
-export function writeList(complete, cursor, names) {
+// A KV list page: [name, metadata JSON or ""] pairs.
+export function writeList(complete, cursor, entries) {
   const w = new Writer();
-  w.u8(complete ? 1 : 0); w.bytes(cursor); w.u32(names.length);
-  for (const name of names) w.bytes(name);
+  w.u8(complete ? 1 : 0); w.bytes(cursor); w.pairs(entries);
   return w.copyTo(new Uint8Array(w.size));
 }

@@ -53,7 +53,7 @@ const kinds = {
   15: async (op, env) => ((await grantState(env, keyText(op.key)).swap(keyText(op.extra) || null, keyText(op.data), op.n)) ? EMPTY : null),
   13: async (op, env) => {
     const page = await env.OAUTH_KV.list({ prefix: keyText(op.key), cursor: keyText(op.data) || undefined, limit: op.n });
-    return writeList(page.list_complete, page.cursor ?? "", page.keys.map((k) => k.name));
+    return writeList(page.list_complete, page.cursor ?? "", page.keys.map((k) => [k.name, k.metadata ? JSON.stringify(k.metadata) : ""]));
   },
 };
 

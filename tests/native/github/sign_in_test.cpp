@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "http/form.hpp"
 #include "oauth/store.hpp"
 #include "oauth/token_crypto.hpp"
@@ -265,10 +267,13 @@ TEST_CASE("the authorization completes with user id = login and props {login, id
   f.fh.on_fetch = github_answers(reply(200, good_token), reply(200, good_user));
   auto r = f.back(f.to_github());
   REQUIRE(r.status == 302);
-  // Exactly one write, the grant, and only after GitHub said who the user is.
+  // Exactly one write, the grant, and only after GitHub said who the user is; then the user's
+  // earlier grants for this client are looked up (there are none).
   REQUIRE(f.fh.count(host::OpKind::kv_put) == 1);
-  REQUIRE(f.fh.log.back().kind == host::OpKind::kv_put);
-  REQUIRE(f.fh.log.back().key.rfind("grant:octocat:", 0) == 0);
+  const auto put = std::find_if(f.fh.log.begin(), f.fh.log.end(), [](const auto& l) { return l.kind == host::OpKind::kv_put; });
+  REQUIRE(put->key.rfind("grant:octocat:", 0) == 0);
+  REQUIRE(f.fh.log.back().kind == host::OpKind::kv_list);
+  REQUIRE(f.fh.log.back().key == "grant:octocat:");
   REQUIRE(f.fh.fetched.size() == 2);
   const std::string code = fake::query_value(header_or_empty(r, "location"), "code");
   auto parts = oauth::split_token(code);

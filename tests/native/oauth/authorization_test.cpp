@@ -161,3 +161,28 @@ TEST_CASE("a host failure completing an authorization is a 503 page and hands ou
   REQUIRE(r.status == 503);
   REQUIRE(fh.kv.empty());
 }
+
+TEST_CASE("a new authorization of the same user and client revokes the earlier grant", "[oauth][authorization]") {
+  app::Config c = flow::test_config();
+  app::App app(c);
+  fake::FakeHost fh;
+  const auto first = fake::sign_in(app, fh);
+  const auto other_client = fake::sign_in(app, fh);  // same user, another client: kept
+  // The same user signs in again through the first client.
+  fake::FakeHost& h = fh;
+  const std::string old_grant = "grant:octocat:" + first.access_token.substr(8, 16);  // "octocat:" + grant id
+  REQUIRE(h.kv.count(old_grant) == 1);
+  h.bearer.clear();
+  auto exchanged = flow::exchange(app, h, flow::code_for(app, h, first.client_id), first.client_id);
+  REQUIRE(exchanged.status == 200);
+  const std::string again = fake::body_json(exchanged)["access_token"].get<std::string>();
+  REQUIRE(h.kv.count(old_grant) == 0);
+  REQUIRE(h.grant_states.at(old_grant) == "revoked");
+  // The old access token no longer opens the gate; the other client's still does.
+  h.bearer = first.access_token;
+  REQUIRE(h.run(app, fake::mcp_post(fake::initialize_body())).status == 401);
+  h.bearer = other_client.access_token;
+  REQUIRE(h.run(app, fake::mcp_post(fake::initialize_body())).status == 200);
+  h.bearer = again;
+  REQUIRE(h.run(app, fake::mcp_post(fake::initialize_body())).status == 200);
+}

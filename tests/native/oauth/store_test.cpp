@@ -147,7 +147,7 @@ TEST_CASE("list_keys returns every key under the prefix, page after page", "[oau
   auto keys = drive(fh, h, oauth::list_keys(h, "token:u:g:"));
   REQUIRE(keys);
   REQUIRE(keys->size() == 2500);
-  REQUIRE(std::all_of(keys->begin(), keys->end(), [](const std::string& k) { return k.rfind("token:u:g:", 0) == 0; }));
+  REQUIRE(std::all_of(keys->begin(), keys->end(), [](const oauth::ListedKey& k) { return k.name.rfind("token:u:g:", 0) == 0; }));
   REQUIRE(fh.count(host::OpKind::kv_list) == 3);
   fh.fail_kv = true;
   REQUIRE_FALSE(drive(fh, h, oauth::list_keys(h, "token:u:g:")));

@@ -45,24 +45,37 @@ TEST_CASE("refresh: a refresh token gives a new access token and rotates", "[oau
   REQUIRE(host.run(app, fake::mcp_post(fake::initialize_body())).status == 200);
 }
 
-TEST_CASE("refresh: the newest refresh token and the one just presented stay valid; others do not", "[oauth][token][refresh]") {
+TEST_CASE("refresh: the newest refresh token and the one just presented stay valid; a retired one ends the grant",
+          "[oauth][token][refresh]") {
   app::App app(config());
   fake::FakeHost host;
   const auto s = fake::sign_in(app, host);
   const std::string r0 = s.refresh_token;
   const std::string r1 = fake::body_json(refresh(app, host, s, r0))["refresh_token"].get<std::string>();
-  // A client whose reply was lost retries r0: it works, and rotates again.
+  // A client whose reply was lost retries r0: it works, and rotates again (r1 is retired).
   auto retry = refresh(app, host, s, r0);
   REQUIRE(retry.status == 200);
   const std::string r2 = fake::body_json(retry)["refresh_token"].get<std::string>();
-  // Now r2 (newest) and r0 (just presented) are valid; r1 is not.
-  auto stale = refresh(app, host, s, r1);
-  REQUIRE(stale.status == 400);
-  REQUIRE(fake::body_json(stale)["error"] == "invalid_grant");
-  const std::string r3 = fake::body_json(refresh(app, host, s, r2))["refresh_token"].get<std::string>();
-  REQUIRE(!r3.empty());
-  // r0 is now two rotations old.
-  REQUIRE(refresh(app, host, s, r0).status == 400);
+  auto next = refresh(app, host, s, r2);
+  REQUIRE(next.status == 200);
+  const std::string r3 = fake::body_json(next)["refresh_token"].get<std::string>();
+  // r1 fell out of the window without ever being used: presenting it is a replay, and the grant
+  // ends (RFC 9700 §4.14.2), for the legitimate client too.
+  auto replay = refresh(app, host, s, r1);
+  REQUIRE(replay.status == 400);
+  REQUIRE(fake::body_json(replay)["error"] == "invalid_grant");
+  REQUIRE(refresh(app, host, s, r3).status == 400);
+  host.bearer = s.access_token;
+  REQUIRE(host.run(app, fake::mcp_post(fake::initialize_body())).status == 401);
+}
+
+TEST_CASE("refresh: a made-up refresh token for a real grant does not revoke it", "[oauth][token][refresh]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  const std::string forged = s.refresh_token.substr(0, s.refresh_token.rfind(':') + 1) + std::string(32, 'A');
+  REQUIRE(refresh(app, host, s, forged).status == 400);
+  REQUIRE(refresh(app, host, s, s.refresh_token).status == 200);  // only retired tokens end the grant
 }
 
 TEST_CASE("refresh: another client cannot use the refresh token", "[oauth][token][refresh]") {

@@ -131,19 +131,22 @@ host::OpResult FakeHost::perform(const host::Operation& op) {
     }
     case OpKind::kv_list: {
       if (fail_kv) return {OpStatus::failed, "kv unavailable"};
-      std::vector<std::string> names;
+      std::vector<std::pair<std::string, std::string>> names;
       for (auto it = kv.lower_bound(op.data.empty() ? op.key : op.data); it != kv.end() && it->first.rfind(op.key, 0) == 0; ++it) {
         if (it->second.expires_at_ms != 0 && it->second.expires_at_ms <= now_ms) continue;
         if (!op.data.empty() && it->first == op.data) continue;
-        names.push_back(it->first);
+        names.emplace_back(it->first, it->second.metadata);
       }
       const bool complete = names.size() <= op.n;
       if (!complete) names.resize(op.n);
       wire::Writer w;
       w.u8(complete ? 1 : 0);
-      w.bytes(complete ? "" : names.back());
+      w.bytes(complete ? "" : names.back().first);
       w.u32(static_cast<std::uint32_t>(names.size()));
-      for (const auto& n : names) w.bytes(n);
+      for (const auto& [n, m] : names) {
+        w.bytes(n);
+        w.bytes(m);
+      }
       return {OpStatus::ok, std::move(w.buffer())};
     }
     case OpKind::grant_read: {

@@ -36,7 +36,7 @@ enum class OpKind : std::uint8_t {
   // request could not be made or timed out.
   fetch = 12,
   // key: prefix, data: cursor ("" for the first page), n: limit (<= 1000)
-  //   -> u8 complete, bytes cursor, u32 count, count x bytes name (wire format)
+  //   -> u8 complete, bytes cursor, u32 count, count x (bytes name, bytes metadata JSON or "")
   kv_list = 13,
   // The grant's serialisation point (one Durable Object per grant, worker-shim/grant_state.js).
   // key: the grant's KV key.

@@ -8,6 +8,37 @@ namespace oauth {
 
 using json::Json;
 
+namespace {
+
+// Grants of `user_id` for the same client and resource, other than `keep`, judged from the KV key
+// metadata (a grant without metadata is read).
+async::Task<HostResult<std::vector<std::string>>> earlier_grants(host::Host& host, const std::string& user_id,
+                                                                 const std::string& keep, const AuthRequest& request) {
+  std::vector<std::string> out;
+  const std::string prefix = "grant:" + user_id + ":";
+  auto keys = co_await list_keys(host, prefix);
+  if (!keys) co_return base::Err{keys.error()};
+  for (const auto& key : *keys) {
+    const std::string grant_id = key.name.substr(prefix.size());
+    if (grant_id == keep || grant_id.find(':') != std::string::npos) continue;
+    Json meta;
+    if (auto parsed = json::parse(key.metadata); parsed.value) {
+      meta = std::move(*parsed.value);
+    } else {
+      auto record = co_await get_json(host, key.name);
+      if (!record) co_return base::Err{record.error()};
+      if (!*record) continue;
+      meta = std::move(**record);
+    }
+    const std::string* client = json::get_string(meta, "clientId");
+    const std::string* resource = json::get_string(meta, "resource");
+    if (client && *client == request.client_id && (!resource || *resource == request.resource)) out.push_back(grant_id);
+  }
+  co_return out;
+}
+
+}  // namespace
+
 async::Task<http::Response> complete_authorization(host::Host& host, const OAuthContext& ctx,
                                                    const AuthRequest& request, std::string user_id,
                                                    Json props) {
@@ -39,6 +70,15 @@ async::Task<http::Response> complete_authorization(host::Host& host, const OAuth
   host::OpResult stored = co_await host.perform_one(host::op_kv_put_with_metadata(
       grant_key(user_id, *grant_id), json::dump(grant), authorization_code_ttl_seconds, grant_key_metadata(grant)));
   if (!stored.ok()) co_return unavailable_page();
+
+  // A new authorization of the same user and client replaces the earlier ones (as
+  // completeAuthorization's revokeExistingGrants does): the client now holds only this grant.
+  auto earlier = co_await earlier_grants(host, user_id, *grant_id, request);
+  if (!earlier) co_return unavailable_page();
+  for (const auto& old : *earlier) {
+    auto revoked = co_await revoke_grant(host, user_id, old, ctx.now_s());
+    if (!revoked) co_return unavailable_page();
+  }
 
   std::vector<std::pair<std::string, std::string>> params{{"code", code}};
   if (!request.state.empty()) params.emplace_back("state", request.state);

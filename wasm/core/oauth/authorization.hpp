@@ -6,8 +6,10 @@
 //    SHA-256 (`authCodeId`), that key wrapped under the code (`authCodeWrappedKey`), the PKCE
 //    challenge, the resource and the exact redirect URI; KV keeps it 10 minutes (the code's life,
 //    checked again in code from `createdAt`) with the key metadata 1.2.3 writes.
-// 2. The reply is the redirect to the client with `code`, `state` (when sent) and `iss` (RFC 9207).
-// 3. A host failure answers a 503 page and leaves at most an unreachable grant (no code was handed
+// 2. Earlier grants of the same user, client and resource are revoked (revokeExistingGrants in
+//    1.2.3): a new sign-in replaces the old one instead of accumulating grants.
+// 3. The reply is the redirect to the client with `code`, `state` (when sent) and `iss` (RFC 9207).
+// 4. A host failure answers a 503 page and leaves at most an unreachable grant (no code was handed
 //    out).
 #pragma once
 

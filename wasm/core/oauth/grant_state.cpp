@@ -1,5 +1,7 @@
 #include "oauth/grant_state.hpp"
 
+#include <vector>
+
 namespace oauth {
 
 namespace {
@@ -8,17 +10,25 @@ constexpr char kRevoked[] = "revoked";
 
 async::Task<HostResult<GrantSnapshot>> read_grant(host::Host& host, const std::string& grant_key) {
   GrantSnapshot snap;
-  host::OpResult state = co_await host.perform_one(host::op_grant_read(grant_key));
-  if (state.status == host::OpStatus::failed) co_return base::Err{HostFailure{"grant state read"}};
+  std::vector<host::Operation> ops;
+  ops.push_back(host::op_grant_read(grant_key));
+  ops.push_back(host::op_kv_get(grant_key));
+  std::vector<host::OpResult> r = co_await host.perform(std::move(ops));
+  host::OpResult& state = r[0];
+  host::OpResult& kv = r[1];
+  if (state.status == host::OpStatus::failed || kv.status == host::OpStatus::failed)
+    co_return base::Err{HostFailure{"grant read"}};
   if (state.ok()) {
     snap.text = std::move(state.bytes);
+    if (snap.text == kRevoked || kv.status == host::OpStatus::not_found) co_return snap;  // revoked, or gone from KV
+    if (kv.bytes != snap.text) {
+      auto other = json::parse(kv.bytes);
+      if (other.value && other.value->is_object()) snap.kv_record = std::move(*other.value);
+    }
   } else {
-    host::OpResult kv = co_await host.perform_one(host::op_kv_get(grant_key));
-    if (kv.status == host::OpStatus::failed) co_return base::Err{HostFailure{"kv get"}};
     if (kv.status == host::OpStatus::not_found) co_return snap;
     snap.text = std::move(kv.bytes);
   }
-  if (snap.text == kRevoked) co_return snap;
   auto parsed = json::parse(snap.text);
   if (!parsed.value || !parsed.value->is_object()) co_return base::Err{HostFailure{"grant record is not a JSON object"}};
   snap.record = std::move(*parsed.value);

@@ -2,9 +2,12 @@
 // Rule 4: KV is eventually consistent and has no compare-and-set).
 //
 // Contract:
-// 1. `read_grant` asks the grant's object first; when it holds nothing yet (a grant fresh from
-//    /callback, or written by @cloudflare/workers-oauth-provider) the KV record is the state.
-//    A revoked grant reads as absent, whatever a stale KV mirror still says.
+// 1. `read_grant` reads the grant's object and its KV record together (one parallel batch). When
+//    the object holds nothing yet (a grant fresh from /callback, or written by
+//    @cloudflare/workers-oauth-provider) the KV record is the state. A grant revoked in the object
+//    reads as absent, whatever a stale KV mirror still says; so does a grant gone from KV (revoked
+//    or expired by another writer, such as the TypeScript library during a migration).
+//    `kv_record` keeps the KV view, so a caller can recognise a rotation another writer made.
 // 2. `swap_grant` replaces the state read by `read_grant` with `next` only if nobody changed it in
 //    between; false means another request won (two redemptions of one code, two refreshes racing),
 //    and the caller reads again or refuses. After a swap the caller mirrors `next` into KV.
@@ -25,6 +28,7 @@ namespace oauth {
 struct GrantSnapshot {
   std::optional<json::Json> record;  // nullopt: no such grant (never written, expired or revoked)
   std::string text;                  // the exact state read, the expectation of a later swap
+  std::optional<json::Json> kv_record;  // the KV record when it differs from `record`
 };
 
 async::Task<HostResult<GrantSnapshot>> read_grant(host::Host& host, const std::string& grant_key);

@@ -43,9 +43,14 @@ const std::string* Client::secret_hash() const { return json::get_string(record,
 bool Client::allows_grant_type(std::string_view grant_type) const {
   const Json* types = json::find(record, "grantTypes");
   if (!types || !types->is_array()) return grant_type == "authorization_code" || grant_type == "refresh_token";
-  for (const Json& t : *types)
-    if (t.is_string() && t.get_ref<const std::string&>() == grant_type) return true;
-  return false;
+  auto has = [&](std::string_view g) {
+    for (const Json& t : *types)
+      if (t.is_string() && t.get_ref<const std::string&>() == g) return true;
+    return false;
+  };
+  // As workers-oauth-provider 1.2.3: refreshing belongs to the code flow, so a client registered
+  // for authorization_code may refresh (its records default grantTypes to ["authorization_code"]).
+  return has(grant_type) || (grant_type == "refresh_token" && has("authorization_code"));
 }
 
 async::Task<HostResult<std::optional<Json>>> get_json(host::Host& host, std::string key) {
@@ -74,8 +79,8 @@ std::string grant_key_metadata(const Json& grant) {
   return text.size() <= 1024 ? text : std::string();
 }
 
-async::Task<HostResult<std::vector<std::string>>> list_keys(host::Host& host, std::string prefix) {
-  std::vector<std::string> names;
+async::Task<HostResult<std::vector<ListedKey>>> list_keys(host::Host& host, std::string prefix) {
+  std::vector<ListedKey> names;
   std::string cursor;
   for (int page = 0; page < 100; ++page) {
     host::OpResult r = co_await host.perform_one(host::op_kv_list(prefix, cursor, 1000));
@@ -85,9 +90,9 @@ async::Task<HostResult<std::vector<std::string>>> list_keys(host::Host& host, st
     std::uint32_t count = 0;
     if (!reader.u8(complete) || !reader.bytes(cursor) || !reader.u32(count)) co_return base::Err{HostFailure{"kv list reply"}};
     for (std::uint32_t i = 0; i < count; ++i) {
-      std::string name;
-      if (!reader.bytes(name)) co_return base::Err{HostFailure{"kv list reply"}};
-      names.push_back(std::move(name));
+      ListedKey key;
+      if (!reader.bytes(key.name) || !reader.bytes(key.metadata)) co_return base::Err{HostFailure{"kv list reply"}};
+      names.push_back(std::move(key));
     }
     if (complete) co_return names;
   }
@@ -104,7 +109,7 @@ async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id
   auto tokens = co_await list_keys(host, "token:" + user_id + ":" + grant_id + ":");
   if (!tokens) co_return base::Err{tokens.error()};
   std::vector<host::Operation> deletes;
-  for (auto& name : *tokens) deletes.push_back(host::op_kv_delete(std::move(name)));
+  for (auto& key : *tokens) deletes.push_back(host::op_kv_delete(std::move(key.name)));
   auto results = co_await host.perform(std::move(deletes));
   for (const auto& r : results)
     if (!r.ok()) co_return base::Err{HostFailure{"kv delete"}};

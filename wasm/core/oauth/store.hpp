@@ -34,7 +34,8 @@ struct Client {
   std::string name() const;                  // clientName, or "" when unnamed
   std::string auth_method() const;           // tokenEndpointAuthMethod (default client_secret_basic)
   const std::string* secret_hash() const;    // clientSecret (hex SHA-256), nullptr for public clients
-  bool allows_grant_type(std::string_view grant_type) const;  // grantTypes (default both)
+  // grantTypes (default both); refresh_token also when authorization_code is registered (1.2.3).
+  bool allows_grant_type(std::string_view grant_type) const;
 };
 
 // The JSON stored under `key`, nullopt when absent, Err on storage failure or unreadable JSON.
@@ -44,8 +45,12 @@ async::Task<HostResult<std::optional<Client>>> get_client(host::Host& host, std:
 // KV metadata of a grant key: {clientId, resource?, redirectUri?} (grantKeyMetadata in 1.2.3).
 std::string grant_key_metadata(const json::Json& grant);
 
-// Every key under `prefix` (all pages).
-async::Task<HostResult<std::vector<std::string>>> list_keys(host::Host& host, std::string prefix);
+struct ListedKey {
+  std::string name;
+  std::string metadata;  // the KV metadata's JSON text, "" when none
+};
+// Every key under `prefix` (all pages), with its metadata.
+async::Task<HostResult<std::vector<ListedKey>>> list_keys(host::Host& host, std::string prefix);
 async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id,
                                            std::int64_t now_s);
 

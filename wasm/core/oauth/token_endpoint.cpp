@@ -257,10 +257,28 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   Json grant = *snap->record;
   auto presented_id = co_await sha256_hex(host, *presented);
   if (!presented_id) co_return unavailable();
+  auto in_window = [&](const Json& g) {
+    return base::constant_time_equal(*presented_id, string_of(g, "refreshTokenId")) ||
+           base::constant_time_equal(*presented_id, string_of(g, "previousRefreshTokenId"));
+  };
+  // Another writer (the TypeScript library on the same namespace) rotated it in KV: start from its view.
+  if (!in_window(grant) && snap->kv_record && in_window(*snap->kv_record)) grant = *snap->kv_record;
   const bool is_current = base::constant_time_equal(*presented_id, string_of(grant, "refreshTokenId"));
   const bool is_previous =
       !is_current && base::constant_time_equal(*presented_id, string_of(grant, "previousRefreshTokenId"));
-  if (!is_current && !is_previous) co_return json_error(400, "invalid_grant", "Invalid refresh token");
+  if (!is_current && !is_previous) {
+    // RFC 9700 §4.14.2: a refresh token that was rotated away is being replayed; someone holds a
+    // copy. The grant ends, for the legitimate client too.
+    bool retired = false;
+    if (const Json* old = json::find(grant, "retiredRefreshTokenIds"); old && old->is_array())
+      for (const Json& id : *old) retired = retired || (id.is_string() && base::constant_time_equal(id.get_ref<const std::string&>(), *presented_id));
+    if (retired && string_of(grant, "clientId") == client.id()) {
+      auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, ctx.now_s());
+      if (!revoked) co_return unavailable();
+      co_return json_error(400, "invalid_grant", "This refresh token was already rotated; the grant is revoked");
+    }
+    co_return json_error(400, "invalid_grant", "Invalid refresh token");
+  }
   if (string_of(grant, "clientId") != client.id()) co_return json_error(400, "invalid_grant", "The refresh token belongs to another client");
   const std::int64_t now = ctx.now_s();
   const Json* expires = json::find(grant, "expiresAt");
@@ -283,6 +301,17 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   if (!next_id) co_return unavailable();
   auto next_wrapped = co_await wrap_key_with_token(host, next, *props_key);
   if (!next_wrapped) co_return unavailable();
+  // The window keeps the newest and the presented token; whatever falls out is retired, so a later
+  // replay of it is recognised (kept to the most recent 50).
+  Json retired = grant.contains("retiredRefreshTokenIds") && grant["retiredRefreshTokenIds"].is_array()
+                     ? grant["retiredRefreshTokenIds"]
+                     : Json::array();
+  for (const char* field : {"refreshTokenId", "previousRefreshTokenId"}) {
+    const std::string id = string_of(grant, field);
+    if (!id.empty() && id != *presented_id) retired.push_back(id);
+  }
+  while (retired.size() > 50) retired.erase(retired.begin());
+  grant["retiredRefreshTokenIds"] = std::move(retired);
   grant["previousRefreshTokenId"] = *presented_id;
   grant["previousRefreshTokenWrappedKey"] = wrapped;
   grant["refreshTokenId"] = *next_id;
