@@ -101,7 +101,8 @@ TEST_CASE("a client record reads as the reference defines its fields and default
   REQUIRE(full.auth_method() == "none");
   REQUIRE(*full.secret_hash() == "abcd");
   REQUIRE(full.allows_grant_type("authorization_code"));
-  REQUIRE_FALSE(full.allows_grant_type("refresh_token"));
+  REQUIRE(full.allows_grant_type("refresh_token"));  // part of the code flow, as in 1.2.3
+  REQUIRE_FALSE(full.allows_grant_type("client_credentials"));
 }
 
 TEST_CASE("grant key metadata is {clientId, resource, redirectUri}, dropped when over 1024 bytes", "[oauth][store]") {
