@@ -439,7 +439,7 @@ describe("token", () => {
     assert.equal(okPost.status, 200, okPost.text);
   });
 
-  test("token: a refresh token rotates: the new one and the one it replaced work, an older one does not", async () => {
+  test("token: a refresh token rotates: the new one and the one it replaced work; a retired one ends the grant", async () => {
     const got = await codeFor(client);
     const first = await redeem(client, got);
     const refresh = (token, c = client) => tokenRequest(w.url, { grant_type: "refresh_token", refresh_token: token, client_id: c.client_id });
@@ -451,9 +451,12 @@ describe("token", () => {
     assert.equal((await post(w.url, initBody(), { token: second.json.access_token })).status, 200);
     const third = await refresh(r2); // r2 is current; r2 becomes "previous"
     assert.equal(third.status, 200, third.text);
-    assertOAuthError(await refresh(r1), 400, "invalid_grant"); // neither current nor previous any more
     const again = await refresh(r2); // the just-replaced one still works (a client that lost the answer)
     assert.equal(again.status, 200, again.text);
+    // r1 was rotated away: presenting it is a replay (RFC 9700 §4.14.2) and ends the grant.
+    assertOAuthError(await refresh(r1), 400, "invalid_grant");
+    assertOAuthError(await refresh(again.json.refresh_token), 400, "invalid_grant");
+    assert.equal((await post(w.url, initBody(), { token: again.json.access_token })).status, 401);
   });
 
   test("token: a refresh token works only for its client, and scope may only narrow", async () => {
