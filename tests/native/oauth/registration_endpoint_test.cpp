@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "http/form.hpp"
+#include "support/sign_in.hpp"
+
 #include "support/fake_host.hpp"
 #include "support/oauth_flow.hpp"
 #include "support/requests.hpp"
@@ -72,7 +75,8 @@ TEST_CASE("a confidential client gets a 32-character secret once; only its SHA-2
   const std::string secret = reply["client_secret"].get<std::string>();
   REQUIRE(id.size() == 16);
   REQUIRE(secret.size() == 32);
-  REQUIRE(reply["client_secret_expires_at"] == 0);
+  // The registration (and so the secret) ends after 90 days unless used (renewed at half-life).
+  REQUIRE(reply["client_secret_expires_at"] == fh.now_ms / 1000 + oauth::registration_ttl_seconds);
   REQUIRE(reply["client_secret_issued_at"] == fh.now_ms / 1000);
   REQUIRE(reply["client_id_issued_at"] == fh.now_ms / 1000);
   REQUIRE(reply["token_endpoint_auth_method"] == "client_secret_basic");
@@ -83,6 +87,8 @@ TEST_CASE("a confidential client gets a 32-character secret once; only its SHA-2
 
   const Json record = flow::kv_json(fh, "client:" + id);
   REQUIRE(record["clientSecret"] == flow::hex_sha256(fh, secret));
+  REQUIRE(record["registrationExpiresAt"] == fh.now_ms / 1000 + oauth::registration_ttl_seconds);
+  REQUIRE(fh.kv.at("client:" + id).ttl_seconds == static_cast<std::uint64_t>(oauth::registration_ttl_seconds));
   // The secret itself is nowhere in storage.
   for (const auto& [k, v] : fh.kv) REQUIRE(v.value.find(secret) == std::string::npos);
 }
@@ -125,8 +131,7 @@ TEST_CASE("the client record is written under client:{clientId} in the 1.2.3 lay
   REQUIRE(fh.log[3].key == "client:" + id);
   REQUIRE(fh.kv.size() == 1);
   const auto& entry = fh.kv.at("client:" + id);
-  REQUIRE(entry.ttl_seconds == 0);
-  REQUIRE(entry.expires_at_ms == 0);
+  REQUIRE(entry.ttl_seconds == static_cast<std::uint64_t>(oauth::registration_ttl_seconds));  // 90 days
   REQUIRE(entry.metadata.empty());
 
   const Json record = flow::kv_json(fh, "client:" + id);
@@ -173,4 +178,29 @@ TEST_CASE("two registrations never share a client id", "[oauth][register]") {
   REQUIRE(a.client_id != b.client_id);
   REQUIRE(a.client_secret != b.client_secret);
   REQUIRE(fh.kv.size() == 2);
+}
+
+TEST_CASE("a registration is renewed by a successful token request past half its life, and only then", "[oauth][register]") {
+  app::App app(flow::test_config());
+  fake::FakeHost fh;
+  const auto s = fake::sign_in(app, fh);
+  const std::string key = "client:" + s.client_id;
+  const auto first_expiry = flow::kv_json(fh, key)["registrationExpiresAt"].get<std::int64_t>();
+  auto refresh = [&](const std::string& token) {
+    return fh.run(app, fake::post_form("/token", "grant_type=refresh_token&refresh_token=" + http::form_encode(token) +
+                                                     "&client_id=" + s.client_id));
+  };
+  fh.now_ms += 10LL * 24 * 3600 * 1000;  // day 10: more than half left, no write
+  auto r = refresh(s.refresh_token);
+  REQUIRE(r.status == 200);
+  REQUIRE(flow::kv_json(fh, key)["registrationExpiresAt"] == first_expiry);
+  fh.now_ms += 20LL * 24 * 3600 * 1000;  // day 30 of the grant; refresh tokens end then, so sign in again
+  auto again = fake::sign_in(app, fh);
+  (void)again;
+  fh.now_ms += 20LL * 24 * 3600 * 1000;  // day 50: less than half of the first registration left
+  const auto other = fake::sign_in(app, fh);  // registers anew; now use the first client's code flow
+  (void)other;
+  auto code = flow::code_for(app, fh, s.client_id);
+  REQUIRE(flow::exchange(app, fh, code, s.client_id).status == 200);
+  REQUIRE(flow::kv_json(fh, key)["registrationExpiresAt"] == fh.now_ms / 1000 + oauth::registration_ttl_seconds);
 }

@@ -7,6 +7,7 @@
 #include "http/url.hpp"
 #include "oauth/authorization.hpp"
 #include "oauth/grant_state.hpp"
+#include "oauth/registration_endpoint.hpp"
 #include "oauth/responses.hpp"
 #include "oauth/store.hpp"
 #include "oauth/token_crypto.hpp"
@@ -391,9 +392,12 @@ async::Task<http::Response> handle_token(const http::Request& request, host::Hos
   if (!grant_type) co_return json_error(400, "invalid_request", "grant_type is required");
   if (!client->allows_grant_type(*grant_type))
     co_return json_error(400, "unauthorized_client", "This client is not registered for " + *grant_type);
-  if (*grant_type == "authorization_code") co_return co_await redeem_code(*form, *client, host, ctx);
-  if (*grant_type == "refresh_token") co_return co_await refresh(*form, *client, host, ctx);
-  co_return json_error(400, "unsupported_grant_type", "Supported: authorization_code, refresh_token");
+  http::Response reply;
+  if (*grant_type == "authorization_code") reply = co_await redeem_code(*form, *client, host, ctx);
+  else if (*grant_type == "refresh_token") reply = co_await refresh(*form, *client, host, ctx);
+  else co_return json_error(400, "unsupported_grant_type", "Supported: authorization_code, refresh_token");
+  if (reply.status == 200) co_await renew_registration_if_due(host, client->record, ctx.now_s());
+  co_return reply;
 }
 
 }  // namespace oauth
