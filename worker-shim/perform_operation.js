@@ -51,6 +51,10 @@ const kinds = {
     return state === null ? null : utf8.encode(state);
   },
   15: async (op, env) => ((await grantState(env, keyText(op.key)).swap(keyText(op.extra) || null, keyText(op.data), op.n)) ? EMPTY : null),
+  16: async (op, env) => {
+    const limiter = env[keyText(op.key)];
+    return limiter ? utf8.encode((await limiter.limit({ key: keyText(op.data) })).success ? "1" : "0") : null;
+  },
   13: async (op, env) => {
     const page = await env.OAUTH_KV.list({ prefix: keyText(op.key), cursor: keyText(op.data) || undefined, limit: op.n });
     return writeList(page.list_complete, page.cursor ?? "", page.keys.map((k) => [k.name, k.metadata ? JSON.stringify(k.metadata) : ""]));

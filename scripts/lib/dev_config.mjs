@@ -3,7 +3,8 @@
 // Changes: `ai` becomes a service binding to the local fake (tests/fakes/fake_ai), LOCAL_DEVELOPMENT
 // turns on loopback-only Host checking, the build step is dropped (scripts/build ran already), and
 // paths are rewritten relative to the output file. With --test, `main` is the test entry
-// (tests/fakes/test_entry.js: the product's worker behind test-only binding wrappers).
+// (tests/fakes/test_entry.js: the product's worker behind test-only binding wrappers) and the rate
+// limits are lifted (tests of the limits configure their own).
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,7 +44,11 @@ export function deriveConfig(outputPath, { test = false } = {}) {
   derived.main = rel(test ? "tests/fakes/test_entry.js" : config.main);
   derived.services = [...(config.services ?? []), { binding: "AI", service: "fake-ai" }];
   derived.vars = { ...(config.vars ?? {}), LOCAL_DEVELOPMENT: "true" };
-  if (test) derived.name = `${config.name}-test`;
+  if (test) {
+    derived.name = `${config.name}-test`;
+    // The suites sign in hundreds of times from one address; tests of the limits set their own.
+    derived.ratelimits = (config.ratelimits ?? []).map((r) => ({ ...r, simple: { ...r.simple, limit: 100000 } }));
+  }
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
     outputPath,

@@ -653,7 +653,8 @@ describe("register", () => {
     assert.equal(r.headers.get("cache-control"), "no-store");
     assert.equal(r.json.token_endpoint_auth_method, "client_secret_basic");
     assert.match(r.json.client_secret, /^[A-Za-z0-9_-]{32}$/);
-    assert.equal(r.json.client_secret_expires_at, 0);
+    // The registration ends after 90 days unless used (renewed at half-life), and the secret with it.
+    assert.equal(r.json.client_secret_expires_at, r.json.client_id_issued_at + 90 * 24 * 3600);
     assert.equal(typeof r.json.client_secret_issued_at, "number");
     // Nothing to read it back with later.
     assert.equal(r.json.registration_access_token, undefined);

@@ -61,7 +61,7 @@ std::optional<std::string> aes_kw(bool wrap, const std::string& kek, const std::
 }  // namespace
 
 host::OpResult FakeHost::perform(const host::Operation& op) {
-  log.push_back({op.kind, op.key});
+  if (op.kind != host::OpKind::rate_limit) log.push_back({op.kind, op.key});  // limits: rate_counts
   using host::OpKind;
   using host::OpStatus;
   switch (op.kind) {
@@ -148,6 +148,11 @@ host::OpResult FakeHost::perform(const host::Operation& op) {
         w.bytes(m);
       }
       return {OpStatus::ok, std::move(w.buffer())};
+    }
+    case OpKind::rate_limit: {
+      auto limit = rate_limits.find(op.key);
+      if (limit == rate_limits.end()) return {OpStatus::not_found, {}};
+      return {OpStatus::ok, ++rate_counts[op.key + "|" + op.data] <= limit->second ? "1" : "0"};
     }
     case OpKind::grant_read: {
       if (fail_grant_state) return {OpStatus::failed, "grant state unavailable"};

@@ -3,7 +3,8 @@
 // 1. KV is in memory and honours TTLs against `now_ms`, which tests set.
 // 2. Crypto is OpenSSL (AES-KW with EVP_CIPHER_CTX_FLAG_WRAP_ALLOW); random bytes come from
 //    OpenSSL's RAND_bytes. Outbound HTTP answers through `on_fetch`.
-// 3. Every operation asked for is logged (kind and key), so tests assert on the storage schema.
+// 3. Every operation asked for is logged (kind and key), so tests assert on the storage schema;
+//    rate-limit checks are counted in `rate_counts` instead.
 // 4. `fail_kv` makes every KV operation answer `failed`, as a storage outage would.
 #pragma once
 
@@ -50,6 +51,9 @@ class FakeHost {
   std::map<std::string, Mailbox> mailboxes;
   std::map<std::string, std::string> grant_states;  // the per-grant Durable Objects
   bool fail_grant_state = false;
+  // Rate limiters by binding name: how many calls each key may make (absent: no such binding).
+  std::map<std::string, int> rate_limits;
+  std::map<std::string, int> rate_counts;
   // Outbound HTTP: tests script the world (the GitHub stand-in's role natively). Unset: failed.
   std::function<std::optional<host::FetchResponse>(const host::FetchRequest&)> on_fetch;
   std::vector<host::FetchRequest> fetched;

@@ -9,6 +9,7 @@
 #include "oauth/bearer.hpp"
 #include "oauth/context.hpp"
 #include "oauth/metadata.hpp"
+#include "oauth/rate_limit.hpp"
 #include "oauth/registration_endpoint.hpp"
 #include "oauth/token_endpoint.hpp"
 #include "app/principal.hpp"
@@ -66,10 +67,16 @@ async::Task<http::Response> App::route(const http::Request& request, const http:
     if (auto doc = oauth::protected_resource_metadata(own_origin, std::string_view(path).substr(prm.size())))
       co_return std::move(*doc);
   }
-  if (path == "/register") co_return co_await oauth::handle_register(request, host, ctx);
+  if (path == "/register") {
+    if (auto limited = co_await oauth::check_rate_limit(request, host, oauth::register_limiter)) co_return std::move(*limited);
+    co_return co_await oauth::handle_register(request, host, ctx);
+  }
   if (path == "/authorize") co_return co_await oauth::handle_authorize(request, url, host, oauth_ctx);
   if (path == "/callback") co_return co_await github::handle_callback(request, url, host, oauth_ctx);
-  if (path == "/token") co_return co_await oauth::handle_token(request, host, oauth_ctx);
+  if (path == "/token") {
+    if (auto limited = co_await oauth::check_rate_limit(request, host, oauth::token_limiter)) co_return std::move(*limited);
+    co_return co_await oauth::handle_token(request, host, oauth_ctx);
+  }
   co_return text_response(404, "Not Found\n");
 }
 

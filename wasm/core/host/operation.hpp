@@ -45,6 +45,9 @@ enum class OpKind : std::uint8_t {
   // (Unix s; the object forgets the grant then). -> empty when swapped; not_found when the current
   // state differs from `extra` (an object that holds nothing accepts any expectation).
   grant_swap = 15,
+  // The Workers rate-limiting binding named `key`, for the limiter key `data` (a client address).
+  // -> "1" allowed or "0" limited; not_found when the binding is not configured.
+  rate_limit = 16,
 };
 
 struct Operation {
@@ -100,6 +103,9 @@ inline Operation op_aes_kw_unwrap(std::string kek, std::string wrapped) {
 inline Operation op_grant_read(std::string grant_key) { return {OpKind::grant_read, std::move(grant_key), {}, 0, {}}; }
 inline Operation op_grant_swap(std::string grant_key, std::string expected, std::string next, std::uint64_t expires_at) {
   return {OpKind::grant_swap, std::move(grant_key), std::move(next), expires_at, std::move(expected)};
+}
+inline Operation op_rate_limit(std::string binding, std::string limiter_key) {
+  return {OpKind::rate_limit, std::move(binding), std::move(limiter_key), 0, {}};
 }
 inline Operation op_mailbox_deliver(std::string mailbox, std::string payload, std::string check) {
   return {OpKind::mailbox_deliver, std::move(mailbox), std::move(payload), 0, std::move(check)};
