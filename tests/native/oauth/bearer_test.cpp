@@ -187,9 +187,20 @@ TEST_CASE("the audience must be this origin with a path that is a segment prefix
     record["audience"] = "https://other.example";
     f.fh.kv[f.token_key()].value = json::dump(record);
     require_invalid_token(f.check_token("/mcp", f.user.access_token));
-    record.erase("audience");
+    // Several audiences (0.x): refused unless one covers the request.
+    record["audience"] = Json::array({"https://other.example", "https://another.example/mcp"});
     f.fh.kv[f.token_key()].value = json::dump(record);
     require_invalid_token(f.check_token("/mcp", f.user.access_token));
+  }
+  SECTION("records of 0.x: no audience means this server; several mean any of them") {
+    Fixture f;
+    Json record = flow::kv_json(f.fh, f.token_key());
+    record.erase("audience");
+    f.fh.kv[f.token_key()].value = json::dump(record);
+    REQUIRE(f.check_token("/mcp", f.user.access_token));
+    record["audience"] = Json::array({"https://other.example", "http://localhost:8788"});
+    f.fh.kv[f.token_key()].value = json::dump(record);
+    REQUIRE(f.check_token("/mcp", f.user.access_token));
   }
   SECTION("the same token presented to a server under another origin is refused") {
     Fixture f;

@@ -64,9 +64,15 @@ async::Task<base::Result<app::Principal, http::Response>> authenticate_bearer(co
   const Json* expires = json::find(r, "expiresAt");
   if (!expires || !expires->is_number() || ctx.request.now_ms >= static_cast<std::int64_t>(expires->get<double>() * 1000))
     co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token has expired")};
-  const std::string* audience = json::get_string(r, "audience");
-  if (!audience || !audience_covers(*audience, ctx.origin, url.path))
-    co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token is for another resource")};
+  // The audience: one URL (1.x), several (0.x, any may cover the request), or none (0.8: bound to
+  // the server, as 1.2.3 reads it).
+  const Json* audience = json::find(r, "audience");
+  bool covered = !audience || audience->is_null();
+  if (audience && audience->is_string()) covered = audience_covers(audience->get_ref<const std::string&>(), ctx.origin, url.path);
+  if (audience && audience->is_array())
+    for (const Json& a : *audience)
+      covered = covered || (a.is_string() && audience_covers(a.get_ref<const std::string&>(), ctx.origin, url.path));
+  if (!covered) co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token is for another resource")};
   const Json* grant = json::get_object(r, "grant");
   const std::string* client = grant ? json::get_string(*grant, "clientId") : nullptr;
   const std::string* props = grant ? json::get_string(*grant, "encryptedProps") : nullptr;

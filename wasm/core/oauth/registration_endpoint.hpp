@@ -4,7 +4,8 @@
 // 1. Body: application/json within the body limit (413), an object (400 invalid_client_metadata);
 //    metadata rules in oauth/client_metadata.hpp; errors per §3.2.2 with no-store.
 // 2. A confidential client (any method but "none") gets a 32-character secret, returned once in
-//    the 201 reply and stored only as its SHA-256 (hex); `client_secret_expires_at` 0 (never).
+//    the 201 reply and stored only as its SHA-256 (hex); `client_secret_expires_at` is the
+//    registration's end (rule 3).
 // 3. The record is written under `client:{clientId}` in the reference layout before the reply. A
 //    registration lives 90 days (`registrationExpiresAt`, and the KV TTL) and is renewed by a
 //    successful token request past half of that (`renew_registration_if_due`), as 1.2.3's

@@ -6,6 +6,8 @@
 #include "http/form.hpp"
 #include "http/url.hpp"
 #include "oauth/authorization.hpp"
+#include "oauth/bearer.hpp"
+#include "oauth/redirect_uri.hpp"
 #include "oauth/grant_state.hpp"
 #include "oauth/registration_endpoint.hpp"
 #include "oauth/responses.hpp"
@@ -68,6 +70,22 @@ async::Task<bool> mirror_grant(host::Host& host, const std::string& key, const J
   co_return saved.ok();
 }
 
+bool client_record_flag(const Json& record, const char* name) {
+  const Json* v = json::find(record, name);
+  return v && v->is_boolean() && v->get<bool>();
+}
+
+// The audience a new access token carries: the grant's resource; for a 0.x grant holding several,
+// the one this server serves (1.2.3 resolves it the same way); none recorded: the origin.
+Json token_audience(const Json& grant, const std::string& origin) {
+  const Json* resource = json::find(grant, "resource");
+  if (resource && resource->is_string()) return *resource;
+  if (resource && resource->is_array())
+    for (const Json& r : *resource)
+      if (r.is_string() && audience_covers(r.get_ref<const std::string&>(), origin, "/mcp")) return r;
+  return Json(origin);
+}
+
 std::string scope_text(const Json& record) {
   std::string scope;
   if (const Json* s = json::find(record, "scope"); s && s->is_array())
@@ -123,7 +141,12 @@ async::Task<base::Result<Client, http::Response>> authenticate_client(const http
     if (creds->method != "none") co_return base::Err{invalid_client("This is a public client: send client_id only", basic_tried)};
     co_return std::move(**client);
   }
-  if (creds->method != registered || !creds->secret)
+  // A confidential client must use a secret method; the registered one, when it named it (1.2.3's
+  // authMethodExplicit), else either (records of 0.x and of clients that left it to the default).
+  const bool explicit_method = client_record_flag((*client)->record, "authMethodExplicit");
+  const bool method_ok = creds->method == registered ||
+                         (!explicit_method && (creds->method == "client_secret_basic" || creds->method == "client_secret_post"));
+  if (!method_ok || !creds->secret)
     co_return base::Err{invalid_client("Authenticate with " + registered, basic_tried)};
   const std::string* stored = (*client)->secret_hash();
   auto presented = co_await sha256_hex(host, *creds->secret);
@@ -134,9 +157,10 @@ async::Task<base::Result<Client, http::Response>> authenticate_client(const http
 }
 
 // Issues an access token for `grant` (already redeemed or refreshed) and writes its record.
+// `token_scope`: the token's scope when narrower than the grant's (a refresh asking for less).
 async::Task<HostResult<std::string>> issue_access_token(host::Host& host, const OAuthContext& ctx, const Json& grant,
                                                         const std::string& user_id, const std::string& grant_id,
-                                                        const std::string& props_key) {
+                                                        const std::string& props_key, const Json* token_scope = nullptr) {
   auto secret = co_await random_string(host, token_secret_length);
   if (!secret) co_return base::Err{secret.error()};
   const std::string token = user_id + ":" + grant_id + ":" + *secret;
@@ -151,12 +175,13 @@ async::Task<HostResult<std::string>> issue_access_token(host::Host& host, const 
   record["userId"] = user_id;
   record["createdAt"] = now;
   record["expiresAt"] = now + ctx.config.access_token_ttl;
-  record["audience"] = grant.contains("resource") ? grant["resource"] : Json(ctx.origin);
-  record["scope"] = grant.contains("scope") ? grant["scope"] : Json::array();
+  record["audience"] = token_audience(grant, ctx.origin);
+  const Json grant_scope = grant.contains("scope") ? grant["scope"] : Json::array();
+  record["scope"] = token_scope ? *token_scope : grant_scope;
   record["wrappedEncryptionKey"] = *wrapped;
   Json summary = Json::object();
   summary["clientId"] = grant["clientId"];
-  summary["scope"] = record["scope"];
+  summary["scope"] = grant_scope;  // the grant's, as 1.2.3 writes it
   summary["encryptedProps"] = grant["encryptedProps"];
   record["grant"] = std::move(summary);
   const auto kv_ttl = static_cast<std::uint64_t>(std::max<std::int64_t>(60, ctx.config.access_token_ttl));
@@ -190,9 +215,15 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   const Json* created = json::find(grant, "createdAt");
   if (!created || !created->is_number_integer() || ctx.now_s() - created->get<std::int64_t>() > authorization_code_ttl_seconds)
     co_return json_error(400, "invalid_grant", "Authorization code expired");
-  const std::string* redirect_uri = form.get("redirect_uri");
-  if (!redirect_uri || *redirect_uri != string_of(grant, "redirectUri"))
-    co_return json_error(400, "invalid_grant", "redirect_uri must equal the one of the authorization request");
+  // Every code here was issued with PKCE, so, as workers-oauth-provider 1.2.3, redirect_uri may be
+  // omitted; when sent it must be the one of that authorization request (grants written by 0.8-0.10
+  // did not record it: then one of the client's registered URIs).
+  if (const std::string* redirect_uri = form.get("redirect_uri")) {
+    const bool matches = grant.contains("redirectUri")
+                             ? *redirect_uri == string_of(grant, "redirectUri")
+                             : find_redirect_uri(*redirect_uri, client.redirect_uris()) != nullptr;
+    if (!matches) co_return json_error(400, "invalid_grant", "redirect_uri must equal the one of the authorization request");
+  }
   const std::string* verifier = form.get("code_verifier");
   if (!verifier) co_return json_error(400, "invalid_request", "code_verifier is required (PKCE)");
   if (!is_code_verifier(*verifier)) co_return json_error(400, "invalid_grant", "code_verifier is not 43-128 unreserved characters");
@@ -238,7 +269,7 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   reply["expires_in"] = ctx.config.access_token_ttl;
   reply["refresh_token"] = refresh_token;
   reply["scope"] = scope_text(grant);
-  if (grant.contains("resource")) reply["resource"] = grant["resource"];
+  reply["resource"] = token_audience(grant, ctx.origin);
   co_return no_store_json(200, reply);
 }
 
@@ -286,11 +317,10 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   if (expires && expires->is_number_integer() && expires->get<std::int64_t>() - now < 60)
     co_return json_error(400, "invalid_grant", "The refresh token has expired");
   // The token's scope: the grant's, or the narrower one asked for (RFC 6749 §6: never wider).
-  Json token_view = grant;
+  std::optional<Json> narrowed;
   if (const std::string* scope = form.get("scope")) {
-    auto narrowed = narrow_scope(*scope, grant);
+    narrowed = narrow_scope(*scope, grant);
     if (!narrowed) co_return json_error(400, "invalid_scope", "scope may only narrow what was granted");
-    token_view["scope"] = std::move(*narrowed);
   }
   const std::string wrapped = string_of(grant, is_current ? "refreshTokenWrappedKey" : "previousRefreshTokenWrappedKey");
   auto props_key = co_await unwrap_key_with_token(host, *presented, wrapped);
@@ -318,7 +348,8 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   grant["refreshTokenId"] = *next_id;
   grant["refreshTokenWrappedKey"] = *next_wrapped;
   const std::int64_t grant_expires = expires && expires->is_number_integer() ? expires->get<std::int64_t>() : now + refresh_token_ttl_seconds;
-  auto access_token = co_await issue_access_token(host, ctx, token_view, parts->user_id, parts->grant_id, *props_key);
+  const Json* token_scope = narrowed ? &*narrowed : nullptr;
+  auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key, token_scope);
   if (!access_token) co_return unavailable();
   // One rotation at a time: a refresh that raced another with the same grant loses here, so the
   // grant never forks into two refresh-token lines.
@@ -331,8 +362,8 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   reply["token_type"] = "bearer";
   reply["expires_in"] = ctx.config.access_token_ttl;
   reply["refresh_token"] = next;
-  reply["scope"] = scope_text(token_view);
-  if (grant.contains("resource")) reply["resource"] = grant["resource"];
+  reply["scope"] = narrowed ? scope_text(Json{{"scope", *narrowed}}) : scope_text(grant);
+  reply["resource"] = token_audience(grant, ctx.origin);
   co_return no_store_json(200, reply);
 }
 

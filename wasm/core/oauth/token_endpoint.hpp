@@ -3,12 +3,14 @@
 // Contract:
 // 1. application/x-www-form-urlencoded only; a parameter given twice -> invalid_request.
 // 2. Client authentication as the client registered: client_secret_basic (RFC 6749 §2.3.1, the
-//    credentials form-decoded), client_secret_post, or none (client_id only). A wrong or missing
+//    credentials form-decoded), client_secret_post, or none (client_id only); a confidential client
+//    that did not name its method (1.2.3's authMethodExplicit) may use either secret method. A wrong or missing
 //    secret, an unknown client, or another method than registered -> 401 invalid_client (with a
 //    Basic challenge when Basic was tried). Secrets compare as SHA-256 in constant time.
 // 3. authorization_code: the code has the issued shape, its grant exists, its SHA-256 matches the
 //    grant's in constant time, the grant is this client's and younger than 10 minutes, the
-//    redirect_uri equals the one of that authorization request, the code_verifier is 43-128
+//    redirect_uri, when sent, equals the one of that authorization request (every code is bound by
+//    PKCE, so it may be omitted, as in workers-oauth-provider 1.2.3), the code_verifier is 43-128
 //    unreserved characters and its S256 matches. A code presented again (its grant already
 //    redeemed) revokes the grant and everything issued from it (RFC 6749 §4.1.2).
 // 4. refresh_token (RFC 6749 §6, rotated as OAuth 2.1 §4.3.1 asks): the grant's current or
