@@ -45,23 +45,25 @@ TEST_CASE("refresh: a refresh token gives a new access token and rotates", "[oau
   REQUIRE(host.run(app, fake::mcp_post(fake::initialize_body())).status == 200);
 }
 
-TEST_CASE("refresh: the newest refresh token and the one just presented stay valid; a retired one ends the grant",
+TEST_CASE("refresh: the newest refresh token and the one just presented stay valid; a used one presented again ends the grant",
           "[oauth][token][refresh]") {
   app::App app(config());
   fake::FakeHost host;
   const auto s = fake::sign_in(app, host);
   const std::string r0 = s.refresh_token;
   const std::string r1 = fake::body_json(refresh(app, host, s, r0))["refresh_token"].get<std::string>();
-  // A client whose reply was lost retries r0: it works, and rotates again (r1 is retired).
+  // A client whose reply was lost retries r0: it works, and rotates again; r1 was never used, so
+  // it is merely invalid now.
   auto retry = refresh(app, host, s, r0);
   REQUIRE(retry.status == 200);
   const std::string r2 = fake::body_json(retry)["refresh_token"].get<std::string>();
-  auto next = refresh(app, host, s, r2);
-  REQUIRE(next.status == 200);
-  const std::string r3 = fake::body_json(next)["refresh_token"].get<std::string>();
-  // r1 fell out of the window without ever being used: presenting it is a replay, and the grant
-  // ends (RFC 9700 §4.14.2), for the legitimate client too.
-  auto replay = refresh(app, host, s, r1);
+  auto unused = refresh(app, host, s, r1);
+  REQUIRE(unused.status == 400);
+  const std::string r3 = fake::body_json(refresh(app, host, s, r2))["refresh_token"].get<std::string>();
+  REQUIRE(!r3.empty());
+  // r0 was used, and has now fallen out of the window: presenting it again is a replay, and the
+  // grant ends (RFC 9700 §4.14.2), for the legitimate client too.
+  auto replay = refresh(app, host, s, r0);
   REQUIRE(replay.status == 400);
   REQUIRE(fake::body_json(replay)["error"] == "invalid_grant");
   REQUIRE(refresh(app, host, s, r3).status == 400);

@@ -332,14 +332,15 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   if (!next_id) co_return unavailable();
   auto next_wrapped = co_await wrap_key_with_token(host, next, *props_key);
   if (!next_wrapped) co_return unavailable();
-  // The window keeps the newest and the presented token; whatever falls out is retired, so a later
-  // replay of it is recognised (kept to the most recent 50).
+  // The window keeps the newest and the presented token. A token that falls out after having been
+  // presented is retired, so a later replay of it is recognised (kept to the most recent 50); one
+  // that falls out unused (a race of two refreshes with one token) is merely invalid.
   Json retired = grant.contains("retiredRefreshTokenIds") && grant["retiredRefreshTokenIds"].is_array()
                      ? grant["retiredRefreshTokenIds"]
                      : Json::array();
-  for (const char* field : {"refreshTokenId", "previousRefreshTokenId"}) {
-    const std::string id = string_of(grant, field);
-    if (!id.empty() && id != *presented_id) retired.push_back(id);
+  if (is_current) {
+    const std::string used = string_of(grant, "previousRefreshTokenId");  // it became "previous" by being presented
+    if (!used.empty()) retired.push_back(used);
   }
   while (retired.size() > 50) retired.erase(retired.begin());
   grant["retiredRefreshTokenIds"] = std::move(retired);

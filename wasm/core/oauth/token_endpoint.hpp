@@ -16,8 +16,8 @@
 // 4. refresh_token (RFC 6749 §6, rotated as OAuth 2.1 §4.3.1 asks): the grant's current or
 //    just-replaced refresh token, from the grant's client, before the grant expires; `scope` may
 //    only narrow. Each use issues a new refresh token and keeps the presented one as "previous";
-//    tokens that fall out of that window are retired, and presenting a retired one revokes the
-//    grant (reuse detection, RFC 9700 §4.14.2).
+//    a token that falls out of that window after having been used is retired, and presenting a
+//    retired one revokes the grant (reuse detection, RFC 9700 §4.14.2).
 // 5. Revocation (RFC 7009 §2): `token` without grant_type, after client authentication (401
 //    invalid_client when it fails; 400 without `token`). 200 for any token, including unknown or
 //    another client's (which stays valid). An access token ends alone; a refresh token (current or
