@@ -1,7 +1,8 @@
 // Derives the local configuration from wrangler.jsonc, so the two cannot drift.
 //   node scripts/lib/dev_config.mjs <output.jsonc> [--test]
 // Changes: `ai` becomes a service binding to the local fake (tests/fakes/fake_ai), LOCAL_DEVELOPMENT
-// turns on loopback-only Host checking, the build step is dropped (scripts/build ran already), and
+// turns on loopback-only Host checking, global_fetch_strictly_public is dropped (the GitHub
+// stand-in is on 127.0.0.1), the build step is dropped (scripts/build ran already), and
 // paths are rewritten relative to the output file. With --test, `main` is the test entry
 // (tests/fakes/test_entry.js: the product's worker behind test-only binding wrappers) and the rate
 // limits are lifted (tests of the limits configure their own).
@@ -44,6 +45,8 @@ export function deriveConfig(outputPath, { test = false } = {}) {
   derived.main = rel(test ? "tests/fakes/test_entry.js" : config.main);
   derived.services = [...(config.services ?? []), { binding: "AI", service: "fake-ai" }];
   derived.vars = { ...(config.vars ?? {}), LOCAL_DEVELOPMENT: "true" };
+  // Locally, GitHub is the stand-in on 127.0.0.1, which the production SSRF guard would refuse.
+  derived.compatibility_flags = (config.compatibility_flags ?? []).filter((f) => f !== "global_fetch_strictly_public");
   if (test) {
     derived.name = `${config.name}-test`;
     // The suites sign in hundreds of times from one address; tests of the limits set their own.

@@ -126,7 +126,7 @@ async::Task<base::Result<Validated, http::Response>> validate(const http::UrlPar
   auto q = http::parse_form(url.query);
   if (!q) co_return base::Err{error_page(400, "Invalid authorization request", "The request's parameters could not be read.")};
   const std::string* client_id = q->get("client_id");
-  if (!client_id || client_id->empty() || q->repeated("client_id") || client_id->size() > 256)
+  if (!client_id || client_id->empty() || q->repeated("client_id") || client_id->size() > 2048)
     co_return base::Err{error_page(400, "Invalid authorization request", "The request names no client (client_id).")};
   auto client = co_await get_client(host, *client_id);
   if (!client) co_return base::Err{error_page(503, "Temporarily unavailable", "Storage did not answer. Please try again.")};

@@ -33,6 +33,7 @@ http::Response authorization_server_metadata(const std::string& origin) {
       {"revocation_endpoint_auth_methods_supported", {"client_secret_basic", "client_secret_post", "none"}},
       {"code_challenge_methods_supported", {"S256"}},
       {"authorization_response_iss_parameter_supported", true},
+      {"client_id_metadata_document_supported", true},
   });
 }
 

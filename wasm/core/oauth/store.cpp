@@ -1,5 +1,6 @@
 #include "oauth/store.hpp"
 
+#include "oauth/client_id_document.hpp"
 #include "oauth/grant_state.hpp"
 #include "wire/reader_writer.hpp"
 
@@ -63,6 +64,7 @@ async::Task<HostResult<std::optional<Json>>> get_json(host::Host& host, std::str
 }
 
 async::Task<HostResult<std::optional<Client>>> get_client(host::Host& host, std::string client_id) {
+  if (is_client_id_url(client_id)) co_return co_await resolve_client_id_document(host, std::move(client_id));
   auto record = co_await get_json(host, client_key(client_id));
   if (!record) co_return base::Err{record.error()};
   if (!*record) co_return std::optional<Client>();

@@ -40,6 +40,8 @@ struct Client {
 
 // The JSON stored under `key`, nullopt when absent, Err on storage failure or unreadable JSON.
 async::Task<HostResult<std::optional<json::Json>>> get_json(host::Host& host, std::string key);
+// A registered client, or, for an https client_id URL, the client its metadata document describes
+// (oauth/client_id_document.hpp).
 async::Task<HostResult<std::optional<Client>>> get_client(host::Host& host, std::string client_id);
 
 // KV metadata of a grant key: {clientId, resource?, redirectUri?} (grantKeyMetadata in 1.2.3).
