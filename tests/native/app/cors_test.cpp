@@ -4,17 +4,14 @@
 
 #include "app/app.hpp"
 #include "support/fake_host.hpp"
+#include "support/oauth_flow.hpp"
 #include "support/requests.hpp"
 #include "support/sign_in.hpp"
 
 namespace {
 
 app::Config config() {
-  app::Config c;
-  c.cookie_encryption_key = "k";
-  c.github_client_id = "gh";
-  c.github_client_secret = "ghs";
-  c.local_development = true;
+  app::Config c = flow::test_config();
   c.allowed_origins = {"https://app.example"};
   return c;
 }
