@@ -2,10 +2,13 @@
 // writes bench-results/bench-<timestamp>.json. docs/performance.md explains the method.
 //
 // For each target (hello, kv-floor, ours) and each of N fresh `wrangler dev` starts (default 3):
-//   start wrangler dev on 127.0.0.1 -> wait until it answers -> find its two workerd processes and
-//   tell the user-worker runtime from wrangler's dev proxy (and prove it: requests sent straight to
-//   the runtime's own port move only the runtime's CPU) -> warm up -> measure a sequential run and a
-//   concurrent run (latency, throughput, CPU ticks of the runtime process) -> stop.
+//   start wrangler dev on 127.0.0.1 (ours: next to a GitHub stand-in, tests/fakes/github) -> wait
+//   until it answers -> get credentials (ours: the real OAuth sign-in, once; kv-floor: a seeded
+//   token record and session id) -> find its two workerd processes and tell the user-worker runtime
+//   from wrangler's dev proxy (and prove it: requests sent straight to the runtime's own port move
+//   only the runtime's CPU) -> warm up -> measure a sequential run and a concurrent run (latency,
+//   throughput, CPU ticks of the runtime process) -> stop.
+// Every measured request carries `Authorization: Bearer <token>` and `mcp-session-id`.
 // Then the median over the starts of every figure, and the gzipped upload size of each worker.
 //
 //   node scripts/bench.mjs [--rounds 3] [--warmup 200] [--requests 2000] [--concurrency 16]
@@ -20,6 +23,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseJsonc } from "./lib/dev_config.mjs";
+import { startGitHubStandIn } from "../tests/fakes/github/server.mjs";
+import { signIn } from "../tests/integration/support/sign_in.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
@@ -75,8 +80,31 @@ const INIT_BODY = JSON.stringify({
   jsonrpc: "2.0", id: 1, method: "initialize",
   params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } },
 });
+const INITIALIZED_BODY = '{"jsonrpc":"2.0","method":"notifications/initialized"}';
 const callBody = (id) => `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}`;
 const BASE_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+const PROTOCOL_VERSION = "2025-06-18";
+const SIGN_IN_LOGIN = "octocat"; // the stand-in's default user; also the user part of the baselines' tokens
+
+// A token of the product's issued shape `{user}:{grant16}:{secret32}` (the baselines' credential).
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const alnum = (n) => Array.from(randomBytes(n), (b) => ALNUM[b % ALNUM.length]).join("");
+const syntheticToken = () => `${SIGN_IN_LOGIN}:${alnum(16)}:${alnum(32)}`;
+// The same token with its secret changed: must be refused (401) by kv-floor and ours.
+const wrongToken = (token) => token.slice(0, -1) + (token.endsWith("A") ? "B" : "A");
+
+// The access-token record kv-floor is seeded with: the product's field names, and values of the
+// same lengths as the record ours writes after the stand-in sign-in as octocat (575 bytes of JSON).
+function floorTokenRecord(token, port) {
+  const [userId, grantId] = token.split(":");
+  const now = Math.floor(Date.now() / 1000);
+  return JSON.stringify({
+    id: createHash("sha256").update(token).digest("hex"), grantId, userId, createdAt: now, expiresAt: now + 3600,
+    audience: `http://${HOST}:${port}`, scope: [],
+    wrappedEncryptionKey: randomBytes(40).toString("base64"),
+    grant: { clientId: alnum(16), scope: [], encryptedProps: randomBytes(164).toString("base64") },
+  });
+}
 
 const TARGETS = {
   hello: {
@@ -92,18 +120,22 @@ const TARGETS = {
   ours: {
     label: "ours",
     // The product's local configuration, derived from wrangler.jsonc by scripts/lib/dev_config.mjs,
-    // with AI bound to the local fake (tests/fakes/fake_ai) exactly as `npm run dev` runs it; only
-    // `main` is pointed at the bench's frozen copy of worker-shim/ (see snapshotShim).
-    configArgs: (tmp) => {
+    // with AI bound to the local fake (tests/fakes/fake_ai) exactly as `npm run dev` runs it; `main`
+    // is pointed at the bench's frozen copy of worker-shim/ (see snapshotShim).
+    // Production rate limits are kept (not --test): the bench signs in once per start.
+    // GitHub is the stand-in started for this start (`github`), named by vars GITHUB_OAUTH_URL /
+    // GITHUB_API_URL and matched by secrets GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET in .dev.vars,
+    // as tests/integration/support/worker.mjs configures it.
+    configArgs: (tmp, github) => {
       const config = join(tmp, "wrangler.jsonc");
       execFileSync(process.execPath, ["scripts/lib/dev_config.mjs", config], { cwd: ROOT, stdio: "inherit" });
-      if (shimSnapshot) {
-        const derived = parseJsonc(readFileSync(config, "utf8"));
-        derived.main = relative(tmp, join(shimSnapshot, "index.js"));
-        writeFileSync(config, "// Generated by scripts/lib/dev_config.mjs; main repointed by scripts/bench.mjs.\n" + JSON.stringify(derived, null, 2) + "\n");
-      }
-      writeFileSync(join(tmp, ".dev.vars"), `COOKIE_ENCRYPTION_KEY=${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
-      return ["-c", join(tmp, "wrangler.jsonc"), "-c", "tests/fakes/fake_ai/wrangler.jsonc"];
+      const derived = parseJsonc(readFileSync(config, "utf8"));
+      if (shimSnapshot) derived.main = relative(tmp, join(shimSnapshot, "index.js"));
+      derived.vars = { ...(derived.vars ?? {}), GITHUB_OAUTH_URL: github.oauthUrl, GITHUB_API_URL: github.apiUrl };
+      writeFileSync(config, "// Generated by scripts/lib/dev_config.mjs; edited by scripts/bench.mjs (main, GitHub vars).\n" + JSON.stringify(derived, null, 2) + "\n");
+      const secrets = { COOKIE_ENCRYPTION_KEY: randomBytes(32).toString("hex"), GITHUB_CLIENT_ID: github.clientId, GITHUB_CLIENT_SECRET: github.clientSecret };
+      writeFileSync(join(tmp, ".dev.vars"), Object.entries(secrets).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(""), { mode: 0o600 });
+      return ["-c", config, "-c", "tests/fakes/fake_ai/wrangler.jsonc"];
     },
     uploadArgs: [], // the real wrangler.jsonc at the repository root (its build step runs scripts/build)
     product: true,
@@ -318,12 +350,16 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
 
 async function startServer(targetName, round) {
   const target = TARGETS[targetName];
+  // The stand-in first (it holds its port before ours are picked); closed by stopServer.
+  const github = target.product
+    ? await startGitHubStandIn({ clientId: `bench-gh-${randomBytes(6).toString("hex")}`, clientSecret: randomBytes(20).toString("hex") })
+    : null;
   const tmp = mkdtempSync(join(os.tmpdir(), `mcp-bench-${targetName}-`));
   const port = await freePort();
   let inspectorPort = await freePort();
   while (inspectorPort === port) inspectorPort = await freePort();
   const args = [
-    "dev", ...target.configArgs(tmp),
+    "dev", ...target.configArgs(tmp, github),
     "--ip", HOST, "--port", String(port), "--inspector-port", String(inspectorPort),
     "--persist-to", join(tmp, "state"),
     // warn: the dev proxy then skips its per-request log line (a loopback call into wrangler's Node
@@ -338,7 +374,7 @@ async function startServer(targetName, round) {
   live.add(child.pid);
   let exited = null;
   child.on("exit", (code, signal) => (exited = { code, signal }));
-  const server = { targetName, round, tmp, port, inspectorPort, child, logPath, exited: () => exited };
+  const server = { targetName, round, tmp, port, inspectorPort, child, logPath, github, exited: () => exited };
   server.log = () => {
     try {
       return readFileSync(logPath, "utf8");
@@ -363,6 +399,7 @@ async function stopServer(server, keepTmp) {
     }
   }
   live.delete(child.pid);
+  await server.github?.close();
   if (!keepTmp) rmSync(server.tmp, { recursive: true, force: true });
 }
 
@@ -373,37 +410,89 @@ function fail(server, message) {
   throw err;
 }
 
-// Waits until the server answers, then opens the session the measured calls use (ours: MCP
-// initialize -> mcp-session-id; baselines: nothing) and checks the first measured reply.
+// Waits until the worker answers, gets the credentials every measured call carries, and checks the
+// first measured reply. Returns { headers, auth, readyMs }.
+//   hello:    ready when the measured request answers 200. Sent a synthetic token and session id of
+//             the same shape (it reads neither), so all three get requests of about the same size.
+//   kv-floor: ready when a token-less call answers 401 with a Bearer challenge. A synthetic token;
+//             its record is seeded through POST /_bench/seed, which also issues the session id.
+//   ours:     ready when a token-less initialize answers 401 with a Bearer challenge. Then the real
+//             sign-in, once per start (tests/integration/support/sign_in.mjs: /register, /authorize,
+//             consent, the GitHub stand-in, /callback, /token with PKCE), then initialize and
+//             notifications/initialized with the access token, as an MCP client does.
+// kv-floor and ours must also refuse (401) the measured call with a wrong token.
 async function prepare(server, agent) {
   const product = TARGETS[server.targetName].product;
-  const deadline = Date.now() + 120000;
+  const needsToken = server.targetName !== "hello";
+  const t0 = Date.now();
+  const deadline = t0 + 120000;
   let last;
   for (;;) {
     if (server.exited()) fail(server, `bench: wrangler dev for ${server.targetName} exited (${JSON.stringify(server.exited())})`);
     if (Date.now() > deadline) fail(server, `bench: ${server.targetName} did not answer within 120 s (last: ${JSON.stringify(last)})`);
-    last = product
-      ? await post(agent, server.port, "/mcp", BASE_HEADERS, INIT_BODY)
-      : await post(agent, server.port, "/mcp", BASE_HEADERS, callBody(0));
-    if (last.status === 200) break;
+    last = await post(agent, server.port, "/mcp", BASE_HEADERS, product ? INIT_BODY : callBody(0));
+    const challenged = last.status === 401 && /^Bearer /i.test(String(last.headers?.["www-authenticate"] ?? ""));
+    if (needsToken ? challenged : last.status === 200) break;
+    if (needsToken && last.status === 200) fail(server, `bench: ${server.targetName} answered a request without a token with 200: ${last.body}`);
     await sleep(250);
   }
-  const session = { headers: { ...BASE_HEADERS, "mcp-protocol-version": "2025-06-18" } };
+  const readyMs = Date.now() - t0;
+  const headers = { ...BASE_HEADERS, "mcp-protocol-version": PROTOCOL_VERSION };
+  const auth = {};
   if (product) {
-    const id = last.headers["mcp-session-id"];
-    if (!id) fail(server, `bench: initialize answered 200 without an mcp-session-id header: ${last.body}`);
-    session.headers["mcp-session-id"] = id;
-    session.initialize = JSON.parse(last.body);
+    const url = `http://${HOST}:${server.port}`;
+    const t0 = process.hrtime.bigint();
+    let signed;
+    try {
+      signed = await signIn(url, { login: SIGN_IN_LOGIN });
+    } catch (e) {
+      fail(server, `bench: sign-in to ours failed: ${e?.message ?? e}`);
+    }
+    auth.signInMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    auth.login = SIGN_IN_LOGIN;
+    auth.clientId = signed.client.client_id;
+    auth.accessTokenExpiresIn = signed.tokens.expires_in;
+    headers.authorization = `Bearer ${signed.accessToken}`;
+    const init = await post(agent, server.port, "/mcp", { ...BASE_HEADERS, authorization: headers.authorization }, INIT_BODY);
+    const id = init.headers?.["mcp-session-id"];
+    if (init.status !== 200 || !id) fail(server, `bench: initialize with the access token answered ${init.status} without an mcp-session-id: ${init.body}`);
+    headers["mcp-session-id"] = id;
+    const initResult = JSON.parse(init.body).result ?? {};
+    auth.initialize = { protocolVersion: initResult.protocolVersion, serverInfo: initResult.serverInfo };
+    const note = await post(agent, server.port, "/mcp", headers, INITIALIZED_BODY);
+    if (note.status !== 202) fail(server, `bench: notifications/initialized answered ${note.status} (expected 202): ${note.body}`);
+  } else {
+    const token = syntheticToken();
+    headers.authorization = `Bearer ${token}`;
+    if (needsToken) {
+      const seeded = await post(agent, server.port, "/_bench/seed", { "content-type": "application/json", authorization: headers.authorization },
+        floorTokenRecord(token, server.port));
+      let sessionId;
+      try {
+        sessionId = JSON.parse(seeded.body).sessionId;
+      } catch {}
+      if (seeded.status !== 200 || !sessionId) fail(server, `bench: kv-floor seed answered ${seeded.status}: ${seeded.body}`);
+      headers["mcp-session-id"] = sessionId;
+    } else {
+      // Same shape and length as kv-floor's; hello never reads it.
+      const signedBytes = Buffer.from(`mcp|${PROTOCOL_VERSION}|${Math.floor(Date.now() / 1000)}|${randomBytes(16).toString("base64url")}|${SIGN_IN_LOGIN}|bench-client`);
+      headers["mcp-session-id"] = `s1.${signedBytes.toString("base64url")}.${randomBytes(32).toString("base64url")}`;
+    }
+  }
+  if (needsToken) {
+    const token = headers.authorization.slice("Bearer ".length);
+    const refused = await post(agent, server.port, "/mcp", { ...headers, authorization: `Bearer ${wrongToken(token)}` }, callBody(1));
+    if (refused.status !== 401) fail(server, `bench: ${server.targetName} answered a wrong token with ${refused.status} (expected 401): ${refused.body}`);
   }
   // The first measured request, checked in full.
-  const first = await post(agent, server.port, "/mcp", session.headers, callBody(1));
+  const first = await post(agent, server.port, "/mcp", headers, callBody(1));
   let text;
   try {
     text = JSON.parse(first.body).result.content[0].text;
   } catch {}
   if (first.status !== 200 || text !== "3")
     fail(server, `bench: ${server.targetName}: tools/call add(1,2) answered ${first.status} ${first.body} (expected 200 with text "3")`);
-  return session;
+  return { headers, auth, readyMs };
 }
 
 // Finds the workerd process that runs the user worker, and proves the choice.
@@ -440,12 +529,14 @@ async function identify(server, session) {
   const proxy = proxies[0];
   const worker = pair.find((w) => w !== proxy);
 
-  // Proof by direct requests.
+  // Proof by direct requests. They carry the Host the client uses (the proxy's port): ours' access
+  // token is bound to that origin (its audience), and would be refused under another one.
   const direct = newAgent(1);
+  const directHeaders = { ...session.headers, host: `${HOST}:${server.port}` };
   let directPort = null;
   for (const p of listeningPorts(worker.pid)) {
     if (p === server.inspectorPort) continue;
-    const r = await post(direct, p, "/mcp", session.headers, callBody(2), 3000);
+    const r = await post(direct, p, "/mcp", directHeaders, callBody(2), 3000);
     if (r.status === 200 && r.body.includes('"text":"3"')) {
       directPort = p;
       break;
@@ -459,7 +550,7 @@ async function identify(server, session) {
   if (directPort !== null) {
     const n = 200;
     const w0 = ticks(worker.pid), p0 = ticks(proxy.pid);
-    for (let i = 0; i < n; i++) await post(direct, directPort, "/mcp", session.headers, callBody(10 + i));
+    for (let i = 0; i < n; i++) await post(direct, directPort, "/mcp", directHeaders, callBody(10 + i));
     const w1 = ticks(worker.pid), p1 = ticks(proxy.pid);
     Object.assign(evidence, { directRequests: n, workerTicks: w1 - w0, proxyTicks: p1 - p0 });
     if (!(w1 - w0 > p1 - p0)) fail(server, `bench: direct requests to the runtime did not move its CPU more than the proxy's: ${JSON.stringify(evidence)}`);
@@ -498,7 +589,7 @@ async function measureOnce(targetName, round, opts) {
     const probeAgent = newAgent(1);
     const session = await prepare(server, probeAgent);
     probeAgent.destroy();
-    const startupMs = Date.now() - t0;
+    const startupMs = session.readyMs; // until the worker answered (ours' sign-in is auth.signInMs)
     const ids = await identify(server, session);
     const nodePid = wranglerNodePid(server);
 
@@ -547,7 +638,7 @@ async function measureOnce(targetName, round, opts) {
     const warmupFailures = wu1.failures.transport + wu1.failures.non200 + wu1.failures.badBody +
       wu2.failures.transport + wu2.failures.non200 + wu2.failures.badBody;
     return {
-      target: targetName, round, busyBefore, startupMs, port: server.port, ...ids, wranglerNodePid: nodePid,
+      target: targetName, round, busyBefore, startupMs, auth: session.auth, port: server.port, ...ids, wranglerNodePid: nodePid,
       sameRuntime, warmupFailures, rssKiBAfterWarmup: rssAfterWarmup, phases,
     };
   } catch (e) {
@@ -646,7 +737,8 @@ async function main() {
       const s = r.phases.seq, c = r.phases[modes[1]];
       const ev = r.evidence.directPort !== null ? `direct ${r.evidence.directRequests} req: runtime +${r.evidence.workerTicks} ticks, proxy +${r.evidence.proxyTicks}` : "no direct proof";
       console.log(
-        `  round ${round} ${t.padEnd(8)} start ${(r.startupMs / 1000).toFixed(1)} s | runtime pid ${r.workerPid} (proxy ${r.proxyPid}; ${ev}) | ` +
+        `  round ${round} ${t.padEnd(8)} start ${(r.startupMs / 1000).toFixed(1)} s` +
+          (r.auth?.signInMs !== undefined ? ` + sign-in ${fmt(r.auth.signInMs, 0)} ms` : "") + ` | runtime pid ${r.workerPid} (proxy ${r.proxyPid}; ${ev}) | ` +
           `seq p50 ${fmt(s.p50Ms)} ms ${fmt(s.reqPerS, 0)} req/s cpu ${fmt(s.cpuMsPerReq, 3)} ms | ` +
           `${modes[1]} p50 ${fmt(c.p50Ms)} ms ${fmt(c.reqPerS, 0)} req/s cpu ${fmt(c.cpuMsPerReq, 3)} ms | RSS ${fmt(r.rssKiBAfterWarmup / 1024, 0)}->${fmt(s.rssKiBAfter / 1024, 0)}->${fmt(c.rssKiBAfter / 1024, 0)} MiB` +
           ` | others ${fmt(100 * Math.max(s.otherCpuShare, c.otherCpuShare), 0)}% CPU` + (r.sameRuntime ? "" : " | RUNTIME REPLACED"),
@@ -714,7 +806,8 @@ async function main() {
 
   const result = {
     kind: "mcp-bench",
-    version: 1,
+    // 2: every measured request carries a bearer token and a session id; ours signs in for real.
+    version: 2,
     date: started.toISOString(),
     finished: new Date().toISOString(),
     options: opts,
