@@ -11,7 +11,8 @@ namespace {
 
 struct Fixture {
   tools::ToolRegistry registry;
-  mcp::Server server{mcp::ServerInfo{}, registry};
+  app::Config config;
+  mcp::Server server{mcp::ServerInfo{}, registry, config};
   host::Host host;
   app::Principal caller{"octocat", "client-1", "grant-1", "", "", ""};
   Fixture() { tools::register_tools(registry); }
@@ -19,7 +20,7 @@ struct Fixture {
   std::optional<Json> call(const Json& message) {
     auto m = jsonrpc::classify(message);
     REQUIRE(m);
-    auto t = server.handle(*m, host, caller);
+    auto t = server.handle(*m, host, caller, 1'750'000'000'000);
     t.start();
     REQUIRE(t.done());  // nothing here needs the host
     return t.result();

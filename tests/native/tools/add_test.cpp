@@ -15,7 +15,8 @@ tools::ToolResult run_add(const Json& args) {
   REQUIRE_FALSE(tools::check_schema(tool.input_schema, args));
   host::Host host;
   const app::Principal caller{"octocat", "client-1", "grant-1", "", "", ""};
-  tools::CallContext ctx{host, args, caller};
+  const app::Config config;
+  tools::CallContext ctx{host, args, caller, config, 1'750'000'000};
   auto t = tool.handler(ctx);
   t.start();
   REQUIRE(t.done());

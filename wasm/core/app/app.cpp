@@ -29,7 +29,7 @@ mcp::ServerInfo server_info() {
 
 }  // namespace
 
-App::App(Config config) : config_(std::move(config)), server_(server_info(), tools_) {
+App::App(Config config) : config_(std::move(config)), server_(server_info(), tools_, config_) {
   tools::register_tools(tools_);
 }
 
@@ -59,7 +59,7 @@ async::Task<http::Response> App::route(const http::Request& request, const http:
     if (path == "/mcp") co_return co_await handle_mcp(request, *who, McpRouteDeps{server_, sessions}, host, ctx);
     const SseRouteDeps sse{server_, sessions, config_.sse_keepalive_ms};
     if (path == "/sse") co_return co_await handle_sse_stream(request, *who, sse, host, ctx);
-    co_return co_await handle_sse_message(request, url, *who, sse, host);
+    co_return co_await handle_sse_message(request, url, *who, sse, host, ctx);
   }
   if (path == "/.well-known/oauth-authorization-server") co_return oauth::authorization_server_metadata(own_origin);
   constexpr std::string_view prm = "/.well-known/oauth-protected-resource";

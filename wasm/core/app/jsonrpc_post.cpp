@@ -89,7 +89,8 @@ std::optional<http::Response> batch_refusal(const JsonRpcPost& post) {
 }
 
 async::Task<base::Result<Dispatched, http::Response>> dispatch(const mcp::Server& server, const JsonRpcPost& post,
-                                                                host::Host& host, const Principal& caller) {
+                                                                host::Host& host, const Principal& caller,
+                                                                std::int64_t now_ms) {
   Dispatched out;
   const std::size_t count = post.batch ? post.body.size() : 1;
   for (std::size_t i = 0; i < count; ++i) {
@@ -100,7 +101,7 @@ async::Task<base::Result<Dispatched, http::Response>> dispatch(const mcp::Server
       out.replies.push_back(jsonrpc::error(message.error()));
       continue;
     }
-    std::optional<Json> reply = co_await server.handle(*message, host, caller);
+    std::optional<Json> reply = co_await server.handle(*message, host, caller, now_ms);
     if (!reply) continue;
     if (post.is_initialize && !json::find(*reply, "error")) out.initialized = mcp::Server::requested_version(*message);
     out.replies.push_back(std::move(*reply));

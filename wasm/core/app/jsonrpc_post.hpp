@@ -40,7 +40,8 @@ struct Dispatched {
 base::Result<JsonRpcPost, http::Response> read_jsonrpc_post(const http::Request& request);
 std::optional<http::Response> batch_refusal(const JsonRpcPost& post);
 async::Task<base::Result<Dispatched, http::Response>> dispatch(const mcp::Server& server, const JsonRpcPost& post,
-                                                                host::Host& host, const Principal& caller);
+                                                                host::Host& host, const Principal& caller,
+                                                                std::int64_t now_ms);
 
 http::Response bad_request(std::string message, int code);
 

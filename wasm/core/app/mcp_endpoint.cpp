@@ -29,7 +29,7 @@ async::Task<http::Response> handle_post(const http::Request& request, const Prin
     if (auto refusal = batch_refusal(*post)) co_return std::move(*refusal);
   }
 
-  auto done = co_await dispatch(deps.server, *post, host, who);
+  auto done = co_await dispatch(deps.server, *post, host, who, ctx.now_ms);
   if (!done) co_return done.error();
   if (done->replies.empty()) {
     http::Response accepted;

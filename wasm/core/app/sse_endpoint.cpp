@@ -64,7 +64,8 @@ async::Task<http::Response> handle_sse_stream(const http::Request& request, cons
 }
 
 async::Task<http::Response> handle_sse_message(const http::Request& request, const http::UrlParts& url,
-                                               const Principal& who, SseRouteDeps deps, host::Host& host) {
+                                               const Principal& who, SseRouteDeps deps, host::Host& host,
+                                               const RequestContext& ctx) {
   if (request.method != "POST")
     co_return method_not_allowed("POST", "Method Not Allowed: post messages to /sse/message");
   const auto session_id = http::query_param(url.query, "sessionId");
@@ -76,7 +77,7 @@ async::Task<http::Response> handle_sse_message(const http::Request& request, con
   if (!claims) co_return claims.error();
   if (auto refusal = batch_refusal(*post)) co_return std::move(*refusal);
 
-  auto done = co_await dispatch(deps.server, *post, host, who);
+  auto done = co_await dispatch(deps.server, *post, host, who, ctx.now_ms);
   if (!done) co_return done.error();
 
   std::string events;

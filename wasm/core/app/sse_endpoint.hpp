@@ -36,7 +36,8 @@ async::Task<http::Response> handle_sse_stream(const http::Request& request, cons
                                               host::Host& host, const RequestContext& ctx);
 // POST /sse/message
 async::Task<http::Response> handle_sse_message(const http::Request& request, const http::UrlParts& url,
-                                               const Principal& who, SseRouteDeps deps, host::Host& host);
+                                               const Principal& who, SseRouteDeps deps, host::Host& host,
+                                               const RequestContext& ctx);
 
 // One SSE event (`event: <name>`, one `data:` line per line of `data`, blank line).
 std::string sse_event(std::string_view name, std::string_view data);

@@ -20,11 +20,14 @@ Json Server::initialize_result(const jsonrpc::Message& m) const {
   return result;
 }
 
-async::Task<Json> Server::call_tool(const jsonrpc::Message& m, host::Host& host, const app::Principal& caller) const {
+async::Task<Json> Server::call_tool(const jsonrpc::Message& m, host::Host& host, const app::Principal& caller,
+                                    std::int64_t now_ms) const {
   const std::string* name = m.params ? json::get_string(*m.params, "name") : nullptr;
   if (!name) co_return jsonrpc::error(m.id, jsonrpc::invalid_params, "Invalid params: name must be a string");
   const tools::Tool* tool = tools_.find(*name);
-  if (!tool) co_return jsonrpc::error(m.id, jsonrpc::invalid_params, "Unknown tool: " + *name);
+  // A tool the caller may not use does not exist for them.
+  if (!tool || !tools_.visible_to(*tool, caller, config_))
+    co_return jsonrpc::error(m.id, jsonrpc::invalid_params, "Unknown tool: " + *name);
 
   const Json no_arguments = Json::object();
   const Json* arguments = json::find(*m.params, "arguments");
@@ -33,13 +36,13 @@ async::Task<Json> Server::call_tool(const jsonrpc::Message& m, host::Host& host,
     co_return jsonrpc::result(
         m.id, tools::ToolResult::error("Invalid arguments for tool " + tool->name + ": " + *problem).to_json());
   }
-  tools::CallContext ctx{host, *arguments, caller};
+  tools::CallContext ctx{host, *arguments, caller, config_, now_ms / 1000};
   tools::ToolResult r = co_await tool->handler(ctx);
   co_return jsonrpc::result(m.id, r.to_json());
 }
 
 async::Task<std::optional<Json>> Server::handle(const jsonrpc::Message& m, host::Host& host,
-                                                const app::Principal& caller) const {
+                                                const app::Principal& caller, std::int64_t now_ms) const {
   if (m.kind != jsonrpc::Kind::request) co_return std::nullopt;  // notifications, client responses
   if (m.method == "initialize") {
     if (!requested_version(m))
@@ -47,8 +50,8 @@ async::Task<std::optional<Json>> Server::handle(const jsonrpc::Message& m, host:
     co_return jsonrpc::result(m.id, initialize_result(m));
   }
   if (m.method == "ping") co_return jsonrpc::result(m.id, Json::object());
-  if (m.method == "tools/list") co_return jsonrpc::result(m.id, tools_.list_result());
-  if (m.method == "tools/call") co_return co_await call_tool(m, host, caller);
+  if (m.method == "tools/list") co_return jsonrpc::result(m.id, tools_.list_result(caller, config_));
+  if (m.method == "tools/call") co_return co_await call_tool(m, host, caller, now_ms);
   co_return jsonrpc::error(m.id, jsonrpc::method_not_found, "Method not found: " + m.method);
 }
 

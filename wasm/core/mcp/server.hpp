@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "app/config.hpp"
 #include "app/principal.hpp"
 #include "async/task.hpp"
 #include "host/host.hpp"
@@ -31,7 +32,8 @@ struct ServerInfo {
 
 class Server {
  public:
-  Server(ServerInfo info, const tools::ToolRegistry& tools) : info_(std::move(info)), tools_(tools) {}
+  Server(ServerInfo info, const tools::ToolRegistry& tools, const app::Config& config)
+      : info_(std::move(info)), tools_(tools), config_(config) {}
 
   // The negotiated version an initialize request asks for (for the transport's session), or
   // nullopt when the message is not a well-formed initialize request.
@@ -39,14 +41,16 @@ class Server {
 
   // `caller` is the principal the bearer gate established; tools receive it.
   async::Task<std::optional<Json>> handle(const jsonrpc::Message& message, host::Host& host,
-                                          const app::Principal& caller) const;
+                                          const app::Principal& caller, std::int64_t now_ms) const;
 
  private:
   Json initialize_result(const jsonrpc::Message& m) const;
-  async::Task<Json> call_tool(const jsonrpc::Message& m, host::Host& host, const app::Principal& caller) const;
+  async::Task<Json> call_tool(const jsonrpc::Message& m, host::Host& host, const app::Principal& caller,
+                              std::int64_t now_ms) const;
 
   ServerInfo info_;
   const tools::ToolRegistry& tools_;
+  const app::Config& config_;
 };
 
 }  // namespace mcp

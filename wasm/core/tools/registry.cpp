@@ -33,6 +33,16 @@ void ToolRegistry::add(Tool tool) {
   tools_.push_back(std::move(tool));
 }
 
+Json ToolRegistry::list_result(const app::Principal& caller, const app::Config& config) const {
+  bool all = true;
+  for (const auto& t : tools_) all = all && !t.visible;
+  if (all) return list_result_;
+  Json out{{"tools", Json::array()}};
+  for (std::size_t i = 0; i < tools_.size(); ++i)
+    if (visible_to(tools_[i], caller, config)) out["tools"].push_back(list_result_["tools"][i]);
+  return out;
+}
+
 const Tool* ToolRegistry::find(std::string_view name) const {
   for (const auto& t : tools_)
     if (t.name == name) return &t;

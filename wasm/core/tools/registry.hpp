@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/config.hpp"
 #include "app/principal.hpp"
 #include "async/task.hpp"
 #include "host/host.hpp"
@@ -38,7 +39,12 @@ struct CallContext {
   host::Host& host;
   const Json& arguments;        // validated against the tool's input_schema
   const app::Principal& caller;  // the signed-in user; oauth::open_props(host, caller) gives the props
+  const app::Config& config;
+  std::int64_t now_s = 0;
 };
+
+// Whether `caller` may see and call a tool (nullptr in Tool::visible: everyone).
+using Visibility = bool (*)(const app::Principal& caller, const app::Config& config);
 
 using Handler = async::Task<ToolResult> (*)(CallContext&);
 
@@ -49,6 +55,7 @@ struct Tool {
   Json input_schema;
   Json annotations;
   Handler handler = nullptr;
+  Visibility visible = nullptr;
 };
 
 class ToolRegistry {
@@ -56,8 +63,12 @@ class ToolRegistry {
   void add(Tool tool);
   const Tool* find(std::string_view name) const;
   const std::vector<Tool>& all() const { return tools_; }
-  // The `tools/list` result, built once (MCP 2025-06-18 server/tools §listing).
-  const Json& list_result() const { return list_result_; }
+  // The `tools/list` result for `caller` (MCP 2025-06-18 server/tools §listing): built once, and
+  // filtered only when some tool is not for everyone.
+  Json list_result(const app::Principal& caller, const app::Config& config) const;
+  bool visible_to(const Tool& tool, const app::Principal& caller, const app::Config& config) const {
+    return !tool.visible || tool.visible(caller, config);
+  }
 
  private:
   std::vector<Tool> tools_;
