@@ -55,6 +55,7 @@ const kinds = {
     const limiter = env[keyText(op.key)];
     return limiter ? utf8.encode((await limiter.limit({ key: keyText(op.data) })).success ? "1" : "0") : null;
   },
+  17: async (op, env) => utf8.encode(JSON.stringify(await env.AI.run(keyText(op.key), JSON.parse(keyText(op.data))))),
   13: async (op, env) => {
     const page = await env.OAUTH_KV.list({ prefix: keyText(op.key), cursor: keyText(op.data) || undefined, limit: op.n });
     return writeList(page.list_complete, page.cursor ?? "", page.keys.map((k) => [k.name, k.metadata ? JSON.stringify(k.metadata) : ""]));

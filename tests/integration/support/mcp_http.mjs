@@ -112,9 +112,10 @@ export function errorOf(response) {
   return body.error;
 }
 
-// The tools/list entry of `add`, as both the raw and the SDK tests expect it.
+// The tools a user outside ALLOWED_USERNAMES sees: add (checked in full) and userInfoOctokit;
+// generateImage does not exist for them.
 export function assertOnlyAddTool(tools) {
-  assert.equal(tools.length, 1);
+  assert.deepEqual(tools.map((t) => t.name), ["add", "userInfoOctokit"]);
   const [add] = tools;
   assert.equal(add.name, "add");
   assert.equal(add.description, "Add two numbers the way only MCP can");
@@ -122,4 +123,5 @@ export function assertOnlyAddTool(tools) {
   assert.deepEqual(add.inputSchema.properties, { a: { type: "number" }, b: { type: "number" } });
   assert.deepEqual([...add.inputSchema.required].sort(), ["a", "b"]);
   assert.ok(add.annotations && typeof add.annotations === "object" && !Array.isArray(add.annotations));
+  assert.equal(tools[1].description, "Get user info from GitHub, via Octokit");
 }

@@ -50,7 +50,8 @@ TEST_CASE("ping, tools/list and unknown methods", "[mcp][server]") {
   Fixture f;
   REQUIRE((*f.call(request("ping")))["result"] == Json::object());
   const Json tools = (*f.call(request("tools/list")))["result"]["tools"];
-  REQUIRE(tools.size() == 1);
+  REQUIRE(tools.size() == 2);  // generateImage is only for ALLOWED_USERNAMES
+  REQUIRE(tools[1]["name"] == "userInfoOctokit");
   REQUIRE(tools[0]["name"] == "add");
   REQUIRE(tools[0]["inputSchema"]["type"] == "object");
   REQUIRE(tools[0]["annotations"]["readOnlyHint"] == true);

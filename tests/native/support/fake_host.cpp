@@ -149,6 +149,11 @@ host::OpResult FakeHost::perform(const host::Operation& op) {
       }
       return {OpStatus::ok, std::move(w.buffer())};
     }
+    case OpKind::ai_run: {
+      auto out = on_ai ? on_ai(op.key, op.data) : std::nullopt;
+      if (!out) return {OpStatus::failed, "ai failed"};
+      return {OpStatus::ok, *out};
+    }
     case OpKind::rate_limit: {
       auto limit = rate_limits.find(op.key);
       if (limit == rate_limits.end()) return {OpStatus::not_found, {}};

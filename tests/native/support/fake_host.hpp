@@ -57,6 +57,8 @@ class FakeHost {
   // Outbound HTTP: tests script the world (the GitHub stand-in's role natively). Unset: failed.
   std::function<std::optional<host::FetchResponse>(const host::FetchRequest&)> on_fetch;
   std::vector<host::FetchRequest> fetched;
+  // Workers AI: (model, inputs JSON) -> output JSON, nullopt = the binding failed.
+  std::function<std::optional<std::string>(const std::string&, const std::string&)> on_ai;
   // A signed-in client: when set, requests without an Authorization header carry this bearer token.
   std::string bearer;
   std::vector<LoggedOp> log;

@@ -30,6 +30,15 @@ Config config_from_env(const EnvEntries& env) {
         if (comma == std::string_view::npos) break;
         rest.remove_prefix(comma + 1);
       }
+    } else if (name == "ALLOWED_USERNAMES") {
+      std::string_view rest = value;
+      while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const auto item = trim(rest.substr(0, comma));
+        if (!item.empty()) c.allowed_usernames.push_back(http::to_lower_ascii(item));
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
     } else if (name == "COOKIE_ENCRYPTION_KEY") {
       c.cookie_encryption_key = value;
     } else if (name == "LOCAL_DEVELOPMENT") {

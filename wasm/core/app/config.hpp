@@ -29,6 +29,9 @@ struct Config {
   std::string github_client_secret;  // GITHUB_CLIENT_SECRET (secret)
   std::string github_oauth_url = "https://github.com/login/oauth";  // GITHUB_OAUTH_URL
   std::string github_api_url = "https://api.github.com";            // GITHUB_API_URL
+  // ALLOWED_USERNAMES: GitHub logins (comma-separated, matched case-insensitively, kept lowercase)
+  // that may use generateImage. Logins can be renamed, and a freed login can be taken by someone else.
+  std::vector<std::string> allowed_usernames;
   // ACCESS_TOKEN_TTL: seconds an access token lives (any value >= 1; expiry is checked in code).
   std::int64_t access_token_ttl = 3600;
 

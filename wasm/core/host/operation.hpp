@@ -48,6 +48,9 @@ enum class OpKind : std::uint8_t {
   // The Workers rate-limiting binding named `key`, for the limiter key `data` (a client address).
   // -> "1" allowed or "0" limited; not_found when the binding is not configured.
   rate_limit = 16,
+  // Workers AI: key = model, data = inputs (JSON) -> the model's output as JSON text; failed when
+  // the binding refused or failed.
+  ai_run = 17,
 };
 
 struct Operation {
@@ -106,6 +109,9 @@ inline Operation op_grant_swap(std::string grant_key, std::string expected, std:
 }
 inline Operation op_rate_limit(std::string binding, std::string limiter_key) {
   return {OpKind::rate_limit, std::move(binding), std::move(limiter_key), 0, {}};
+}
+inline Operation op_ai_run(std::string model, std::string inputs_json) {
+  return {OpKind::ai_run, std::move(model), std::move(inputs_json), 0, {}};
 }
 inline Operation op_mailbox_deliver(std::string mailbox, std::string payload, std::string check) {
   return {OpKind::mailbox_deliver, std::move(mailbox), std::move(payload), 0, std::move(check)};
