@@ -46,3 +46,9 @@ TEST_CASE("GitHub settings and ACCESS_TOKEN_TTL", "[app][config]") {
   REQUIRE(d.github_api_url == "https://api.github.com");
   REQUIRE(d.missing_sign_in_secrets().size() == 3);
 }
+
+TEST_CASE("ALLOWED_USERNAMES is a comma-separated list kept lowercase", "[app][config]") {
+  auto c = app::config_from_env({{"ALLOWED_USERNAMES", " OctoCat, ,hubot "}});
+  REQUIRE(c.allowed_usernames == std::vector<std::string>{"octocat", "hubot"});
+  REQUIRE(app::config_from_env({}).allowed_usernames.empty());
+}

@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include "app/cors.hpp"
+#include "app/home_page.hpp"
 #include "app/mcp_endpoint.hpp"
 #include "app/origin_guard.hpp"
 #include "app/sse_endpoint.hpp"
@@ -61,6 +62,7 @@ async::Task<http::Response> App::route(const http::Request& request, const http:
     if (path == "/sse") co_return co_await handle_sse_stream(request, *who, sse, host, ctx);
     co_return co_await handle_sse_message(request, url, *who, sse, host, ctx);
   }
+  if (path == "/" && (request.method == "GET" || request.method == "HEAD")) co_return home_page(own_origin);
   if (path == "/.well-known/oauth-authorization-server") co_return oauth::authorization_server_metadata(own_origin);
   constexpr std::string_view prm = "/.well-known/oauth-protected-resource";
   if (path.rfind(prm, 0) == 0) {
