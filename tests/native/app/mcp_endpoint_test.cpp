@@ -7,6 +7,7 @@
 #include "app/app.hpp"
 #include "app/limits.hpp"
 #include "support/fake_host.hpp"
+#include "support/oauth_flow.hpp"
 #include "support/requests.hpp"
 #include "support/sign_in.hpp"
 
@@ -20,27 +21,15 @@ using json::Json;
 namespace {
 
 app::Config test_config() {
-  app::Config c;
-  c.cookie_encryption_key = "test-cookie-encryption-key";
-  c.github_client_id = "gh-client";
-  c.github_client_secret = "gh-secret";
+  app::Config c = flow::test_config();
   c.access_token_ttl = 30 * 24 * 3600;  // outlives the sessions these tests age
-  c.local_development = true;
   return c;
 }
 
 struct Fixture {
   app::App app{test_config()};
   fake::FakeHost host;
-  fake::SignedIn user = signed_in(app, host);
-
-  static fake::SignedIn signed_in(app::App& app, fake::FakeHost& host) {
-    auto s = fake::sign_in(app, host);
-    host.bearer = s.access_token;
-    host.log.clear();
-    host.batch_sizes.clear();
-    return s;
-  }
+  fake::SignedIn user = fake::sign_in_as_bearer(app, host);
 
   std::string open_session(const std::string& version = "2025-06-18") {
     auto r = host.run(app, mcp_post(initialize_body(version)));

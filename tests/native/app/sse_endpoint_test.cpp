@@ -4,6 +4,7 @@
 
 #include "app/app.hpp"
 #include "support/fake_host.hpp"
+#include "support/oauth_flow.hpp"
 #include "support/requests.hpp"
 #include "support/sign_in.hpp"
 
@@ -15,13 +16,10 @@ using json::Json;
 
 namespace {
 
-app::Config test_config(std::string key = "test-cookie-encryption-key") {
-  app::Config c;
+app::Config test_config(std::string key = flow::cookie_key) {
+  app::Config c = flow::test_config();
   c.cookie_encryption_key = std::move(key);
-  c.github_client_id = "gh-client";
-  c.github_client_secret = "gh-secret";
   c.access_token_ttl = 30 * 24 * 3600;  // outlives the sessions these tests age
-  c.local_development = true;
   return c;
 }
 
@@ -42,15 +40,7 @@ http::Request post_message(const std::string& endpoint, std::string body) {
 struct Fixture {
   app::App app{test_config()};
   fake::FakeHost host;
-  fake::SignedIn user = signed_in(app, host);
-
-  static fake::SignedIn signed_in(app::App& app, fake::FakeHost& host) {
-    auto s = fake::sign_in(app, host);
-    host.bearer = s.access_token;
-    host.log.clear();
-    host.batch_sizes.clear();
-    return s;
-  }
+  fake::SignedIn user = fake::sign_in_as_bearer(app, host);
 
   // Opens a stream; returns the endpoint URL path and the mailbox name.
   std::pair<std::string, std::string> open_stream() {

@@ -139,4 +139,12 @@ SignedIn sign_in(app::App& app, FakeHost& host, GitHubUser user) {
   return out;
 }
 
+SignedIn sign_in_as_bearer(app::App& app, FakeHost& host) {
+  auto s = sign_in(app, host);
+  host.bearer = s.access_token;
+  host.log.clear();
+  host.batch_sizes.clear();
+  return s;
+}
+
 }  // namespace fake

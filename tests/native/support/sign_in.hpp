@@ -30,6 +30,8 @@ struct SignedIn {
 };
 
 SignedIn sign_in(app::App& app, FakeHost& host, GitHubUser user = {});
+// sign_in, then make `host` carry the token on every request, with a clean operation log.
+SignedIn sign_in_as_bearer(app::App& app, FakeHost& host);
 
 // Helpers for walking pages.
 std::vector<std::string> set_cookies(const http::Response& r);
