@@ -63,7 +63,7 @@ export function decodeOutput(heap, ptr) {
   const headers = r.pairs();
   const body = r.raw();
   const stream = r.u8() === 1 ? { mailbox: r.text(), init: r.text(), keepaliveMs: r.u32(), keepalive: r.raw() } : null;
-  return { response: { status, headers, body, stream } };
+  return { response: { status, headers, body, stream, log: r.text() } };
 }
 
 // The head of an outbound request (method, headers), as wasm/core/host/fetch.cpp writes it.

@@ -49,7 +49,8 @@ export async function runRequest(request, env) {
     for (;;) {
       const out = decodeOutput(core.HEAPU8, core._mcp_run_output(id));
       if (out.response) {
-        const { status, headers, body: bytes, stream } = out.response;
+        const { status, headers, body: bytes, stream, log } = out.response;
+        if (log) (status >= 500 ? console.error : console.log)(log);  // the request log line (JSON)
         if (stream) return openMailboxStream(env, request.signal, stream, { status, headers, body: bytes });
         return new Response(bytes.length > 0 ? bytes : null, { status, headers });
       }

@@ -12,7 +12,7 @@
 // `null` or `undefined` is left out of .dev.vars (e.g. `secrets: { GITHUB_CLIENT_SECRET: null }`
 // for a worker missing that secret).
 // `worker.cookieEncryptionKey` is the random secret it was given (or `secrets.COOKIE_ENCRYPTION_KEY`);
-// `worker.output()` the last lines wrangler printed. MCP_TEST_LOG_LEVEL=debug shows workerd's own
+// `worker.output()` the last lines wrangler printed (every line with `keepOutput: true`). MCP_TEST_LOG_LEVEL=debug shows workerd's own
 // errors in that output.
 //
 // For tests that run two wrangler processes as one deployment (sse_transport.test.mjs, cross-process):
@@ -79,7 +79,7 @@ const devVarsLine = (name, value) => `${name}=${JSON.stringify(String(value))}\n
 
 export async function startWorker({
   vars = {}, secrets = {}, logLevel = process.env.MCP_TEST_LOG_LEVEL ?? "warn", configure, persistTo, env = {},
-  github = true,
+  github = true, keepOutput = false,
 } = {}) {
   // The stand-in first: it holds its port before the worker's ports are picked.
   const standIn = github
@@ -110,7 +110,7 @@ export async function startWorker({
     const parts = (partial + chunk.toString("utf8")).split("\n");
     partial = parts.pop();
     lines.push(...parts);
-    if (lines.length > KEPT_LINES) lines.splice(0, lines.length - KEPT_LINES);
+    if (!keepOutput && lines.length > KEPT_LINES) lines.splice(0, lines.length - KEPT_LINES);
   };
   const output = () => [...lines, partial].join("\n");
 

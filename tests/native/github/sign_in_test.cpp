@@ -156,6 +156,7 @@ TEST_CASE("the callback needs the state in KV and its SHA-256 in this browser's 
     if (!cookie.empty()) headers.push_back({"cookie", cookie});
     auto r = f.fh.run(f.app, fake::get("/callback?code=ghcode&state=" + g.state, headers));
     require_failure_page(r, 400);
+    REQUIRE(r.log.find("\"reason\":\"state_mismatch\"") != std::string::npos);
     REQUIRE(f.fh.kv.count(state_key) == 1);
     REQUIRE(f.fh.count(host::OpKind::kv_get) == 0);
     REQUIRE(f.fh.count(host::OpKind::kv_delete) == 0);
@@ -173,6 +174,7 @@ TEST_CASE("an expired state (10 minutes) is refused with a page", "[github][call
   auto r = f.back(g);
   require_failure_page(r, 400);
   REQUIRE(r.body.find("expired") != std::string::npos);
+  REQUIRE(r.log.find("\"reason\":\"state_expired\"") != std::string::npos);
   REQUIRE(f.fh.fetched.empty());
   REQUIRE(flow::keys_with_prefix(f.fh, "grant:").empty());
 }

@@ -33,9 +33,11 @@ struct Fixture {
       return r;
     };
   }
+  std::string last_log;  // the request log line of the last call
   Json call() {
     auto r = fh.run(app, fake::mcp_post(fake::call_body("tools/call", {{"name", "userInfoOctokit"}}), {{"mcp-session-id", session}}));
     REQUIRE(r.status == 200);
+    last_log = r.log;
     return fake::body_json(r)["result"];
   }
 };
@@ -81,4 +83,29 @@ TEST_CASE("userInfoOctokit: a rate limit or a GitHub failure is an error result 
   f.fh.on_fetch = nullptr;  // no answer at all
   REQUIRE(f.call()["content"][0]["text"].get<std::string>().find("did not answer") != std::string::npos);
   REQUIRE(f.fh.run(f.app, fake::mcp_post(fake::call_body("ping"), {{"mcp-session-id", f.session}})).status == 200);
+}
+
+TEST_CASE("userInfoOctokit: each GitHub failure has its own reason in the request log", "[tools][userInfoOctokit][log]") {
+  struct Case {
+    std::uint16_t status;
+    std::vector<http::Header> headers;
+    const char* body;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {200, {}, R"({"login":"octocat"})", "\"reason\":\"ok\""},
+      {403, {{"x-ratelimit-remaining", "0"}}, "{}", "\"reason\":\"github_rate_limited\""},
+      {429, {}, "{}", "\"reason\":\"github_rate_limited\""},
+      {502, {}, "{}", "\"reason\":\"github_failing\""},
+      {200, {}, "not json", "\"reason\":\"github_bad_reply\""},
+      {401, {}, R"({"message":"Bad credentials"})", "\"reason\":\"github_token_revoked\""},
+  };
+  Fixture f;
+  for (const Case& c : cases) {
+    f.github_user(c.status, c.body, c.headers);
+    f.call();
+    INFO(f.last_log);
+    REQUIRE(f.last_log.find(c.reason) != std::string::npos);
+    REQUIRE(f.last_log.find("gho_testtoken") == std::string::npos);
+  }
 }

@@ -14,6 +14,7 @@
 #include "oauth/registration_endpoint.hpp"
 #include "oauth/token_endpoint.hpp"
 #include "app/principal.hpp"
+#include "app/request_log.hpp"
 #include "app/responses.hpp"
 #include "base/result.hpp"
 #include "http/url.hpp"
@@ -36,12 +37,26 @@ App::App(Config config) : config_(std::move(config)), server_(server_info(), too
 
 async::Task<http::Response> App::handle(const http::Request& request, const RequestContext& ctx, host::Host& host) {
   const auto url = http::split_url(request.url);
+  http::Response response = co_await respond(request, url, ctx, host);
+  response.log = request_log_line(request.method, url ? std::string_view(url->path) : std::string_view(), response);
+  co_return response;
+}
+
+async::Task<http::Response> App::respond(const http::Request& request, const std::optional<http::UrlParts>& url,
+                                         const RequestContext& ctx, host::Host& host) {
   if (!url) co_return text_response(400, "Bad Request: unreadable URL\n");
   const GuardResult guard = guard_host_and_origin(request, *url, config_);
-  if (guard.failure) co_return jsonrpc_http_error(403, jsonrpc::invalid_request, guard.failure->message);
+  if (guard.failure) {
+    http::Response refused = jsonrpc_http_error(403, jsonrpc::invalid_request, guard.failure->message);
+    refused.outcome.reason = "host_rejected";
+    co_return refused;
+  }
   const CorsPolicy cors = cors_policy(url->path);
-  if (!guard.origin_allowed && cors != CorsPolicy::any_origin)
-    co_return jsonrpc_http_error(403, jsonrpc::invalid_request, "Forbidden: Origin not allowed");
+  if (!guard.origin_allowed && cors != CorsPolicy::any_origin) {
+    http::Response refused = jsonrpc_http_error(403, jsonrpc::invalid_request, "Forbidden: Origin not allowed");
+    refused.outcome.reason = "origin_rejected";
+    co_return refused;
+  }
   if (auto preflight = cors_preflight(request, cors, guard)) co_return std::move(*preflight);
   http::Response response = co_await route(request, *url, guard.own_origin, ctx, host);
   add_cors_headers(response, cors, guard);
@@ -57,10 +72,14 @@ async::Task<http::Response> App::route(const http::Request& request, const http:
     auto who = co_await oauth::authenticate_bearer(request, url, host, oauth_ctx);
     if (!who) co_return who.error();
     Sessions sessions(config_, keys_);
-    if (path == "/mcp") co_return co_await handle_mcp(request, *who, McpRouteDeps{server_, sessions}, host, ctx);
     const SseRouteDeps sse{server_, sessions, config_.sse_keepalive_ms};
-    if (path == "/sse") co_return co_await handle_sse_stream(request, *who, sse, host, ctx);
-    co_return co_await handle_sse_message(request, url, *who, sse, host, ctx);
+    http::Response r;
+    if (path == "/mcp") r = co_await handle_mcp(request, *who, McpRouteDeps{server_, sessions}, host, ctx);
+    else if (path == "/sse") r = co_await handle_sse_stream(request, *who, sse, host, ctx);
+    else r = co_await handle_sse_message(request, url, *who, sse, host, ctx);
+    r.outcome.user = who->user;
+    r.outcome.client = who->client;
+    co_return r;
   }
   if (path == "/" && (request.method == "GET" || request.method == "HEAD")) co_return home_page(own_origin);
   if (path == "/.well-known/oauth-authorization-server") co_return oauth::authorization_server_metadata(own_origin);

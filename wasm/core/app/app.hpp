@@ -8,6 +8,8 @@
 //    pass the one authentication gate (oauth/bearer.hpp) before their handler; the OAuth routes
 //    (discovery, /register, /authorize, /callback, /token) are the way to a token.
 // 3. `handle` always produces a response; nothing a client sends can abort.
+// 4. Every response carries its request log line (`Response::log`, app/request_log.hpp); the
+//    driver writes it out.
 #pragma once
 
 #include "app/config.hpp"
@@ -33,6 +35,8 @@ class App {
   const Config& config() const { return config_; }
 
  private:
+  async::Task<http::Response> respond(const http::Request& request, const std::optional<http::UrlParts>& url,
+                                      const RequestContext& ctx, host::Host& host);
   async::Task<http::Response> route(const http::Request& request, const http::UrlParts& url,
                                     const std::string& own_origin, const RequestContext& ctx, host::Host& host);
 

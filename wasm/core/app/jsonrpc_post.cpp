@@ -1,5 +1,6 @@
 #include "app/jsonrpc_post.hpp"
 
+#include <cctype>
 #include <string_view>
 
 #include "app/limits.hpp"
@@ -26,6 +27,41 @@ bool accepts_json(const std::string* accept) {
   const std::string a = http::to_lower_ascii(*accept);
   return a.find("application/json") != std::string::npos || a.find("*/*") != std::string::npos ||
          a.find("application/*") != std::string::npos;
+}
+
+constexpr std::string_view known_methods[] = {"initialize", "ping", "tools/list", "tools/call",
+                                              "notifications/initialized", "notifications/cancelled"};
+
+std::string rpc_name(const jsonrpc::Message& m) {
+  for (std::string_view known : known_methods)
+    if (m.method == known) return m.method;
+  return m.kind == jsonrpc::Kind::response ? "response" : "other";
+}
+
+// A tool name as it may appear in a log: short, of the characters tool names use; else "other".
+std::string tool_name(const jsonrpc::Message& m) {
+  const std::string* name = m.params ? json::get_string(*m.params, "name") : nullptr;
+  if (!name) return "";
+  if (name->empty() || name->size() > 64) return "other";
+  for (char c : *name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return "other";
+  return *name;
+}
+
+// Notes one reply in the outcome: the first JSON-RPC error wins; else the first tool error's reason.
+void note_reply(http::Outcome& outcome, bool& rpc_failed, const Json& reply, const std::string& tool_reason = {}) {
+  if (rpc_failed) return;
+  if (const Json* error = json::find(reply, "error")) {
+    const Json* code = error->is_object() ? json::find(*error, "code") : nullptr;
+    outcome.reason = jsonrpc::code_name(code && code->is_number_integer() ? code->get<int>() : 0);
+    rpc_failed = true;
+    return;
+  }
+  if (!outcome.reason.empty()) return;
+  const Json* result = json::find(reply, "result");
+  const Json* is_error = result && result->is_object() ? json::find(*result, "isError") : nullptr;
+  if (is_error && is_error->is_boolean() && is_error->get<bool>())
+    outcome.reason = tool_reason.empty() ? "tool_error" : tool_reason;
 }
 
 bool is_initialize_request(const Json& value) {
@@ -92,17 +128,30 @@ async::Task<base::Result<Dispatched, http::Response>> dispatch(const mcp::Server
                                                                 host::Host& host, const Principal& caller,
                                                                 std::int64_t now_ms) {
   Dispatched out;
+  bool rpc_failed = false;
+  if (post.batch) out.outcome.rpc = "batch";
   const std::size_t count = post.batch ? post.body.size() : 1;
   for (std::size_t i = 0; i < count; ++i) {
     const Json& item = post.batch ? post.body[i] : post.body;
     auto message = jsonrpc::classify(item);
     if (!message) {
-      if (!post.batch) co_return base::Err{json_response(400, jsonrpc::error(message.error()))};
+      if (!post.batch) {
+        http::Response invalid = json_response(400, jsonrpc::error(message.error()));
+        invalid.outcome.reason = jsonrpc::code_name(message.error().code);
+        co_return base::Err{std::move(invalid)};
+      }
       out.replies.push_back(jsonrpc::error(message.error()));
+      note_reply(out.outcome, rpc_failed, out.replies.back());
       continue;
     }
-    std::optional<Json> reply = co_await server.handle(*message, host, caller, now_ms);
+    if (!post.batch) {
+      out.outcome.rpc = rpc_name(*message);
+      if (message->method == "tools/call") out.outcome.tool = tool_name(*message);
+    }
+    std::string tool_reason;
+    std::optional<Json> reply = co_await server.handle(*message, host, caller, now_ms, &tool_reason);
     if (!reply) continue;
+    note_reply(out.outcome, rpc_failed, *reply, tool_reason);
     if (post.is_initialize && !json::find(*reply, "error")) out.initialized = mcp::Server::requested_version(*message);
     out.replies.push_back(std::move(*reply));
   }

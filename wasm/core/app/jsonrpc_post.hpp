@@ -10,6 +10,10 @@
 //    basic/transports §protocol version header).
 // 3. `dispatch` runs every message through the MCP server in order. A single invalid message is a
 //    400 with its -32600; in a batch it is answered in place.
+// 4. `dispatch` names the outcome for the request log: rpc is the method ("batch", or "other" for
+//    a method the server does not know), tool the called tool's name when it looks like one, and
+//    reason the first JSON-RPC error's code name, else "tool_error" when a tool result is an
+//    error, else empty (ok).
 #pragma once
 
 #include <optional>
@@ -35,6 +39,7 @@ struct JsonRpcPost {
 struct Dispatched {
   json::Json replies = json::Json::array();   // responses, in order (notifications have none)
   std::optional<std::string> initialized;     // the negotiated version, when initialize succeeded
+  http::Outcome outcome;                      // rpc, tool and reason for the request log
 };
 
 base::Result<JsonRpcPost, http::Response> read_jsonrpc_post(const http::Request& request);

@@ -34,9 +34,11 @@ async::Task<http::Response> handle_post(const http::Request& request, const Prin
   if (done->replies.empty()) {
     http::Response accepted;
     accepted.status = 202;
+    accepted.outcome = std::move(done->outcome);
     co_return accepted;
   }
   http::Response r = json_response(200, post->batch ? done->replies : done->replies[0]);
+  r.outcome = std::move(done->outcome);
   if (done->initialized) {
     auto id = co_await deps.sessions.issue(host, ctx, who, mcp::SessionKind::streamable_http, *done->initialized);
     if (!id) co_return id.error();

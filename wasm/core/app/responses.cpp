@@ -13,7 +13,9 @@ http::Response json_response(std::uint16_t status, const json::Json& body) {
 }
 
 http::Response jsonrpc_http_error(std::uint16_t status, int code, std::string message) {
-  return json_response(status, jsonrpc::error(json::Json(), code, std::move(message)));
+  http::Response r = json_response(status, jsonrpc::error(json::Json(), code, std::move(message)));
+  if (status == 400) r.outcome.reason = jsonrpc::code_name(code);  // other statuses say it themselves
+  return r;
 }
 
 http::Response text_response(std::uint16_t status, std::string body) {

@@ -15,7 +15,9 @@ http::Response unavailable() {
   return jsonrpc_http_error(503, jsonrpc::internal_error, "Service temporarily unavailable: storage did not answer");
 }
 http::Response not_found() {
-  return jsonrpc_http_error(404, jsonrpc::invalid_request, "Session not found: initialize a new session");
+  http::Response r = jsonrpc_http_error(404, jsonrpc::invalid_request, "Session not found: initialize a new session");
+  r.outcome.reason = "session_not_found";
+  return r;
 }
 
 }  // namespace

@@ -86,11 +86,19 @@ async::Task<http::Response> handle_sse_message(const http::Request& request, con
   if (done->initialized) check["protocolVersion"] = *done->initialized;
   host::OpResult delivered = co_await host.perform_one(
       host::op_mailbox_deliver(mcp::session_mailbox_name(*claims), std::move(events), json::dump(check)));
-  if (delivered.status == host::OpStatus::not_found)
-    co_return jsonrpc_http_error(404, jsonrpc::invalid_request, "Session not found: open a new stream with GET /sse");
-  if (!delivered.ok())
-    co_return jsonrpc_http_error(503, jsonrpc::internal_error, "Service temporarily unavailable: the session mailbox did not answer");
+  if (delivered.status == host::OpStatus::not_found) {
+    http::Response gone = jsonrpc_http_error(404, jsonrpc::invalid_request, "Session not found: open a new stream with GET /sse");
+    gone.outcome.reason = "session_not_found";
+    co_return gone;
+  }
+  if (!delivered.ok()) {
+    http::Response down = jsonrpc_http_error(503, jsonrpc::internal_error,
+                                             "Service temporarily unavailable: the session mailbox did not answer");
+    down.outcome.reason = "mailbox_unavailable";
+    co_return down;
+  }
   http::Response accepted = text_response(202, "Accepted");
+  accepted.outcome = std::move(done->outcome);
   co_return accepted;
 }
 

@@ -140,15 +140,22 @@ async::Task<http::Response> handle_callback(const http::Request& request, const 
   auto cookie = http::cookie_value(request.header("cookie"), state_cookie);
   auto hash = co_await oauth::sha256_hex(host, *state);
   if (!hash) co_return oauth::unavailable_page();
-  if (!cookie || !base::constant_time_equal(*cookie, *hash))
-    co_return error_page(400, "Sign-in could not continue",
-                         "This sign-in was started in another browser or has expired. Start again from your MCP client.");
+  if (!cookie || !base::constant_time_equal(*cookie, *hash)) {
+    http::Response page = error_page(400, "Sign-in could not continue",
+                                     "This sign-in was started in another browser or has expired. Start again from your MCP client.");
+    page.outcome.reason = "state_mismatch";
+    co_return page;
+  }
   auto stored = co_await oauth::get_json(host, state_key(*state));
   if (!stored) co_return oauth::unavailable_page();
   const Json* created = *stored ? json::find(**stored, "createdAt") : nullptr;
   // Expiry is checked here from the stored time; the KV TTL only collects garbage (>= 60 s, lazy).
-  if (!*stored || !created || !created->is_number_integer() || ctx.now_s() - created->get<std::int64_t>() > state_ttl_seconds)
-    co_return with_cleared_state(error_page(400, "Sign-in expired", "This sign-in has expired or was already used. Start again from your MCP client."));
+  if (!*stored || !created || !created->is_number_integer() || ctx.now_s() - created->get<std::int64_t>() > state_ttl_seconds) {
+    http::Response page = with_cleared_state(
+        error_page(400, "Sign-in expired", "This sign-in has expired or was already used. Start again from your MCP client."));
+    page.outcome.reason = "state_expired";
+    co_return page;
+  }
   host::OpResult deleted = co_await host.perform_one(host::op_kv_delete(state_key(*state)));
   if (!deleted.ok()) co_return oauth::unavailable_page();
   const Json* saved = json::find(**stored, "request");

@@ -44,11 +44,23 @@ struct StreamDirective {
   std::string keepalive;
 };
 
+// What the request log says about a response (app/request_log). Holds identifiers, never a
+// credential: no token, code, secret, cookie or GitHub token is ever put here.
+struct Outcome {
+  std::string reason;  // a stable word (e.g. "invalid_grant", "tool_error"); empty: from the status
+  std::string rpc;     // MCP routes: the JSON-RPC method ("batch" for a batch, "other" if unknown)
+  std::string tool;    // tools/call: the tool's name when it is registered
+  std::string user;    // MCP routes: the bearer's GitHub login
+  std::string client;  // MCP routes: the bearer's OAuth client id
+};
+
 struct Response {
   std::uint16_t status = 200;
   std::vector<Header> headers;
   std::string body;
   std::optional<StreamDirective> stream;
+  Outcome outcome;
+  std::string log;  // the request's log line (one JSON object), made by app::App::handle
 
   Response& set(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -52,6 +52,17 @@ Json result(const Json& id, Json result_value) {
   return Json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result_value)}};
 }
 
+const char* code_name(int code) {
+  switch (code) {
+    case parse_error: return "parse_error";
+    case invalid_request: return "invalid_request";
+    case method_not_found: return "method_not_found";
+    case invalid_params: return "invalid_params";
+    case internal_error: return "internal_error";
+    default: return "server_error";
+  }
+}
+
 Json error(const Json& id, int code, std::string message) {
   return Json{{"jsonrpc", "2.0"},
               {"id", id},

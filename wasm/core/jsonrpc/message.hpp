@@ -47,4 +47,7 @@ Json result(const Json& id, Json result_value);
 Json error(const Json& id, int code, std::string message);
 inline Json error(const Error& e) { return error(e.id, e.code, e.message); }
 
+// The stable name of an error code for logs ("invalid_params"); "server_error" for any other.
+const char* code_name(int code);
+
 }  // namespace jsonrpc

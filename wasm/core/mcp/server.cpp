@@ -21,7 +21,7 @@ Json Server::initialize_result(const jsonrpc::Message& m) const {
 }
 
 async::Task<Json> Server::call_tool(const jsonrpc::Message& m, host::Host& host, const app::Principal& caller,
-                                    std::int64_t now_ms) const {
+                                    std::int64_t now_ms, std::string* log_reason) const {
   const std::string* name = m.params ? json::get_string(*m.params, "name") : nullptr;
   if (!name) co_return jsonrpc::error(m.id, jsonrpc::invalid_params, "Invalid params: name must be a string");
   const tools::Tool* tool = tools_.find(*name);
@@ -33,16 +33,19 @@ async::Task<Json> Server::call_tool(const jsonrpc::Message& m, host::Host& host,
   const Json* arguments = json::find(*m.params, "arguments");
   if (!arguments || arguments->is_null()) arguments = &no_arguments;
   if (auto problem = tools::check_schema(tool->input_schema, *arguments)) {
+    if (log_reason) *log_reason = "invalid_arguments";
     co_return jsonrpc::result(
         m.id, tools::ToolResult::error("Invalid arguments for tool " + tool->name + ": " + *problem).to_json());
   }
   tools::CallContext ctx{host, *arguments, caller, config_, now_ms / 1000};
   tools::ToolResult r = co_await tool->handler(ctx);
+  if (log_reason) *log_reason = std::move(r.reason);
   co_return jsonrpc::result(m.id, r.to_json());
 }
 
 async::Task<std::optional<Json>> Server::handle(const jsonrpc::Message& m, host::Host& host,
-                                                const app::Principal& caller, std::int64_t now_ms) const {
+                                                const app::Principal& caller, std::int64_t now_ms,
+                                                std::string* log_reason) const {
   if (m.kind != jsonrpc::Kind::request) co_return std::nullopt;  // notifications, client responses
   if (m.method == "initialize") {
     if (!requested_version(m))
@@ -51,7 +54,7 @@ async::Task<std::optional<Json>> Server::handle(const jsonrpc::Message& m, host:
   }
   if (m.method == "ping") co_return jsonrpc::result(m.id, Json::object());
   if (m.method == "tools/list") co_return jsonrpc::result(m.id, tools_.list_result(caller, config_));
-  if (m.method == "tools/call") co_return co_await call_tool(m, host, caller, now_ms);
+  if (m.method == "tools/call") co_return co_await call_tool(m, host, caller, now_ms, log_reason);
   co_return jsonrpc::error(m.id, jsonrpc::method_not_found, "Method not found: " + m.method);
 }
 

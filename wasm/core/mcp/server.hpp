@@ -39,14 +39,16 @@ class Server {
   // nullopt when the message is not a well-formed initialize request.
   static std::optional<std::string> requested_version(const jsonrpc::Message& m);
 
-  // `caller` is the principal the bearer gate established; tools receive it.
+  // `caller` is the principal the bearer gate established; tools receive it. A failed tool call
+  // names its failure in `*log_reason` when given ("invalid_arguments", the tool's own reason).
   async::Task<std::optional<Json>> handle(const jsonrpc::Message& message, host::Host& host,
-                                          const app::Principal& caller, std::int64_t now_ms) const;
+                                          const app::Principal& caller, std::int64_t now_ms,
+                                          std::string* log_reason = nullptr) const;
 
  private:
   Json initialize_result(const jsonrpc::Message& m) const;
   async::Task<Json> call_tool(const jsonrpc::Message& m, host::Host& host, const app::Principal& caller,
-                              std::int64_t now_ms) const;
+                              std::int64_t now_ms, std::string* log_reason) const;
 
   ServerInfo info_;
   const tools::ToolRegistry& tools_;

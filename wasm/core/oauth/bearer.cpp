@@ -18,6 +18,7 @@ http::Response challenge(const OAuthContext& ctx, std::string_view path, const c
     r = json_error(std::string_view(error) == "invalid_request" ? 400 : 401, error, description);
   } else {
     r = json_error(401, "unauthorized", description);  // RFC 6750 §3.1: no error code without a token
+    r.outcome.reason = "missing_token";
   }
   r.set("www-authenticate", header);
   return r;

@@ -11,6 +11,7 @@ async::Task<std::optional<http::Response>> check_rate_limit(const http::Request&
   host::OpResult r = co_await host.perform_one(host::op_rate_limit(binding, key));
   if (!r.ok() || r.bytes != "0") co_return std::nullopt;
   http::Response limited = json_error(429, "temporarily_unavailable", "Too many requests; retry shortly");
+  limited.outcome.reason = "rate_limited";
   limited.set("retry-after", "60");
   co_return limited;
 }

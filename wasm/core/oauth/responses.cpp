@@ -24,7 +24,9 @@ http::Response no_store_json(std::uint16_t status, const json::Json& body) {
 }
 
 http::Response json_error(std::uint16_t status, std::string_view error, std::string_view description) {
-  return no_store_json(status, json::Json{{"error", error}, {"error_description", description}});
+  http::Response r = no_store_json(status, json::Json{{"error", error}, {"error_description", description}});
+  r.outcome.reason = std::string(error);
+  return r;
 }
 
 http::Response unavailable() {
@@ -51,14 +53,18 @@ http::Response redirect_with(const std::string& redirect_uri,
                              const std::vector<std::pair<std::string, std::string>>& params) {
   std::string location = redirect_uri;
   char sep = location.find('?') == std::string::npos ? '?' : '&';
+  std::string reason;
   for (const auto& [name, value] : params) {
+    if (name == "error") reason = value;  // an error redirect logs its RFC 6749 §4.1.2.1 code
     location += sep;
     location += http::form_encode(name);
     location += '=';
     location += http::form_encode(value);
     sep = '&';
   }
-  return redirect_to(location);
+  http::Response r = redirect_to(location);
+  r.outcome.reason = std::move(reason);
+  return r;
 }
 
 http::Response html_page(std::uint16_t status, std::string_view title, const std::string& body_html) {

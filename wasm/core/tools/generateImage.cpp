@@ -27,16 +27,16 @@ bool allowed(const app::Principal& caller, const app::Config& config) {
 async::Task<ToolResult> generate(CallContext& ctx) {
   const Json* prompt = json::find(ctx.arguments, "prompt");
   const std::string text = prompt && prompt->is_string() ? prompt->get<std::string>() : std::string();
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) co_return ToolResult::error("prompt must not be empty");
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) co_return ToolResult::error("prompt must not be empty", "invalid_arguments");
   double steps = 4;
   if (const Json* s = json::find(ctx.arguments, "steps")) steps = s->get<double>();
-  if (steps < 4 || steps > 8 || std::floor(steps) != steps) co_return ToolResult::error("steps must be a whole number from 4 to 8");
+  if (steps < 4 || steps > 8 || std::floor(steps) != steps) co_return ToolResult::error("steps must be a whole number from 4 to 8", "invalid_arguments");
   Json inputs{{"prompt", text}, {"steps", static_cast<int>(steps)}};
   host::OpResult r = co_await ctx.host.perform_one(host::op_ai_run(kModel, json::dump(inputs)));
-  if (!r.ok()) co_return ToolResult::error("Workers AI failed to generate the image; try again.");
+  if (!r.ok()) co_return ToolResult::error("Workers AI failed to generate the image; try again.", "ai_failed");
   auto out = json::parse(r.bytes);
   const std::string* image = out.value ? json::get_string(*out.value, "image") : nullptr;
-  if (!image || image->empty()) co_return ToolResult::error("Workers AI returned no image.");
+  if (!image || image->empty()) co_return ToolResult::error("Workers AI returned no image.", "ai_no_image");
   ToolResult result;
   result.content.push_back(Json{{"type", "image"}, {"data", *image}, {"mimeType", "image/jpeg"}});
   co_return result;

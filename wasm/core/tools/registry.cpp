@@ -10,9 +10,10 @@ ToolResult ToolResult::text(std::string text) {
   return r;
 }
 
-ToolResult ToolResult::error(std::string text) {
+ToolResult ToolResult::error(std::string text, std::string reason) {
   ToolResult r = ToolResult::text(std::move(text));
   r.is_error = true;
+  r.reason = std::move(reason);
   return r;
 }
 

@@ -28,9 +28,11 @@ using json::Json;
 struct ToolResult {
   Json content = Json::array();
   bool is_error = false;
+  std::string reason;  // for the request log only (app/request_log): a stable word, never sent
 
   static ToolResult text(std::string text);
-  static ToolResult error(std::string text);
+  // `reason` names the failure in the request log ("github_rate_limited"); not part of the result.
+  static ToolResult error(std::string text, std::string reason = "tool_error");
   Json to_json() const;
 };
 

@@ -18,7 +18,8 @@ namespace {
 async::Task<ToolResult> user_info(CallContext& ctx) {
   auto props = co_await oauth::open_props(ctx.host, ctx.caller);
   const std::string* token = props ? json::get_string(*props, "accessToken") : nullptr;
-  if (!token) co_return ToolResult::error("The signed-in user's GitHub token could not be opened; sign in again.");
+  if (!token) co_return ToolResult::error("The signed-in user's GitHub token could not be opened; sign in again.",
+                                              "github_token_unreadable");
   host::FetchRequest req;
   req.url = ctx.config.github_api_url + "/user";
   req.headers = {{"authorization", "token " + *token},
@@ -27,20 +28,23 @@ async::Task<ToolResult> user_info(CallContext& ctx) {
                  {"x-github-api-version", "2022-11-28"}};
   host::OpResult r = co_await ctx.host.perform_one(host::op_fetch(req));
   auto response = r.ok() ? host::decode_fetch_response(r.bytes) : std::nullopt;
-  if (!response) co_return ToolResult::error("GitHub did not answer. Try again in a moment.");
+  if (!response) co_return ToolResult::error("GitHub did not answer. Try again in a moment.", "github_unreachable");
   if (response->status == 401) {
     auto revoked = co_await oauth::revoke_grant(ctx.host, ctx.caller.user, ctx.caller.grant_id, ctx.now_s);
     (void)revoked;  // even if the revocation must be retried, the answer to the user is the same
     co_return ToolResult::error("GitHub no longer accepts this sign-in (the app was revoked or the token expired). "
-                                "Sign in again.");
+                                "Sign in again.",
+                                "github_token_revoked");
   }
   const std::string* remaining = response->header("x-ratelimit-remaining");
   if (response->status == 429 || (response->status == 403 && remaining && *remaining == "0"))
-    co_return ToolResult::error("GitHub's rate limit for this user is exhausted; try again later.");
-  if (response->status >= 500) co_return ToolResult::error("GitHub is failing (status " + std::to_string(response->status) + "); try again later.");
+    co_return ToolResult::error("GitHub's rate limit for this user is exhausted; try again later.", "github_rate_limited");
+  if (response->status >= 500) co_return ToolResult::error("GitHub is failing (status " + std::to_string(response->status) + "); try again later.",
+                                                          "github_failing");
   auto data = json::parse(response->body);
   if (response->status != 200 || !data.value)
-    co_return ToolResult::error("GitHub answered status " + std::to_string(response->status) + " with something unreadable.");
+    co_return ToolResult::error("GitHub answered status " + std::to_string(response->status) + " with something unreadable.",
+                                "github_bad_reply");
   Json headers = Json::object();
   for (const auto& [name, value] : response->headers) headers[name] = value;
   Json octokit{{"status", response->status}, {"url", req.url}, {"headers", std::move(headers)}, {"data", std::move(*data.value)}};

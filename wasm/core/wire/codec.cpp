@@ -81,6 +81,7 @@ std::string encode_response(const http::Response& response) {
     w.u32(response.stream->keepalive_ms);
     w.bytes(response.stream->keepalive);
   }
+  w.bytes(response.log);
   return std::move(w.buffer());
 }
 
