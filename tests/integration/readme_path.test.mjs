@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -30,8 +30,14 @@ before(async () => {
     .split("\0").filter((f) => f && !f.startsWith("worker-shim/generated/") && f !== ".dev.vars" && existsSync(join(repoRoot, f)));
   for (const f of files) {
     await mkdir(dirname(join(copy, f)), { recursive: true });
-    await cp(join(repoRoot, f), join(copy, f));
+    await cp(join(repoRoot, f), join(copy, f), { preserveTimestamps: true });
   }
+  // node_modules is linked, not copied. scripts/setup runs `npm ci` when package-lock.json is newer
+  // than node_modules/.package-lock.json, and `npm ci` through this link would empty the
+  // checkout's node_modules: refuse to go on rather than risk it.
+  const installed = await stat(join(repoRoot, "node_modules/.package-lock.json"));
+  const lock = await stat(join(copy, "package-lock.json"));
+  assert.ok(installed.mtimeMs >= lock.mtimeMs, "node_modules is older than package-lock.json: run `npm ci` first");
   await symlink(join(repoRoot, "node_modules"), join(copy, "node_modules"));
 });
 after(async () => { if (copy) await rm(copy, { recursive: true, force: true }); });
@@ -105,6 +111,7 @@ test("npm run dev on a fresh copy writes .dev.vars, starts the stand-in, and a u
     assert.match(devVars, /^COOKIE_ENCRYPTION_KEY=[0-9a-f]{64}$/m);
     assert.match(devVars, new RegExp(`^GITHUB_OAUTH_URL=http://127\\.0\\.0\\.1:${standInPort}/login/oauth$`, "m"));
     assert.match(out, /GitHub stand-in/);
+    assert.doesNotMatch(out, /setup: npm ci/, "the copy must use the linked node_modules as they are");
 
     const { accessToken } = await signIn(url, { login: "octocat" });
     const { session } = await openSession(url, "2025-06-18", { token: accessToken });

@@ -25,7 +25,9 @@ namespace {
 
 mcp::ServerInfo server_info() {
   mcp::ServerInfo info;
-  info.instructions = "Tools: add (two numbers).";
+  info.instructions =
+      "Tools: add (adds two numbers); userInfoOctokit (the signed-in GitHub user, read with their own "
+      "token); generateImage (an image from a prompt, for allow-listed GitHub logins only).";
   return info;
 }
 
