@@ -41,8 +41,9 @@ list    one line per grant: grant id, client id, created, expires (ISO 8601, UTC
         listed as "(no grant record)". --json prints the same as JSON.
 revoke  deletes grant:<login>:<grantId> first (the server treats a grant missing from KV as
         revoked, whatever its GrantState Durable Object holds, so no refresh can mint new
-        tokens), then every token:<login>:<grantId>:* key (each access token stops working:
-        at once locally, within about 60 s everywhere on a deployment), then (locally) checks
+        tokens), then every token:<login>:<grantId>:* key (each access token stops working
+        within AUTH_CACHE_SECONDS (default 10 s, the worker's cache of verified tokens)
+        locally, and within about 60 s more everywhere on a deployment), then (locally) checks
         that nothing came back. --all does this for every grant of the user (and leftover
         tokens).
         Asks for confirmation unless --yes (without a terminal, --yes is required).

@@ -21,7 +21,9 @@ const deadline = () => AbortSignal.timeout(FETCH_DEADLINE_MS);
 let worker;
 let token; // every MCP request is signed in (support/sign_in.mjs)
 before(async () => {
-  worker = await startWorker({ vars: { SSE_KEEPALIVE_MS: "300" } });
+  // AUTH_CACHE_SECONDS=0: every request checks its token and session against KV, so the delayed KV
+  // of these tests parks every run (with the isolate cache, repeated calls would not touch KV).
+  worker = await startWorker({ vars: { SSE_KEEPALIVE_MS: "300", AUTH_CACHE_SECONDS: "0" } });
   ({ accessToken: token } = await signIn(worker.url));
 });
 after(async () => { await worker?.stop(); });

@@ -526,8 +526,11 @@ describe("revoke", () => {
   const works = async (token) => (await post(w.url, initBody(), { token })).status === 200;
   const tokensFor = async (c) => (await redeem(c, await codeFor(c))).json;
 
-  test("revoke: an access token ends alone; its refresh token still works", async () => {
+  // Each token is used first, so the isolate has it in its cache (app/auth_cache.hpp): revocation
+  // must still take effect at once in the isolate that revoked.
+  test("revoke: an access token ends alone, at once; its refresh token still works", async () => {
     const t = await tokensFor(client);
+    assert.equal(await works(t.access_token), true);
     const r = await revoke({ token: t.access_token, token_type_hint: "access_token", client_id: client.client_id });
     assert.equal(r.status, 200, await r.text());
     assert.equal(await works(t.access_token), false);
@@ -540,6 +543,8 @@ describe("revoke", () => {
     const t = await tokensFor(client);
     const refreshed = await tokenRequest(w.url, { grant_type: "refresh_token", refresh_token: t.refresh_token, client_id: client.client_id });
     assert.equal(refreshed.status, 200, refreshed.text);
+    assert.equal(await works(t.access_token), true);
+    assert.equal(await works(refreshed.json.access_token), true);
     const r = await revoke({ token: refreshed.json.refresh_token, client_id: client.client_id });
     assert.equal(r.status, 200, await r.text());
     assert.equal(await works(t.access_token), false);

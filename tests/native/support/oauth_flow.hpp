@@ -35,6 +35,9 @@ inline app::Config test_config() {
   c.github_client_id = "gh-client";
   c.github_client_secret = "gh-secret";
   c.local_development = true;
+  // Every request checked against storage, so tests can count operations and see each write at
+  // once; the isolate cache is tested with it on (tests/native/app/auth_cache_test.cpp).
+  c.auth_cache_seconds = 0;
   return c;
 }
 

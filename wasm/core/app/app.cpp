@@ -33,7 +33,10 @@ mcp::ServerInfo server_info() {
 
 }  // namespace
 
-App::App(Config config) : config_(std::move(config)), server_(server_info(), tools_, config_) {
+App::App(Config config)
+    : config_(std::move(config)),
+      auth_cache_(config_.auth_cache_seconds * 1000),
+      server_(server_info(), tools_, config_, &auth_cache_) {
   tools::register_tools(tools_);
 }
 
@@ -68,12 +71,12 @@ async::Task<http::Response> App::respond(const http::Request& request, const std
 async::Task<http::Response> App::route(const http::Request& request, const http::UrlParts& url,
                                        const std::string& own_origin, const RequestContext& ctx, host::Host& host) {
   const std::string& path = url.path;
-  const oauth::OAuthContext oauth_ctx{config_, keys_, own_origin, ctx};
+  const oauth::OAuthContext oauth_ctx{config_, keys_, own_origin, ctx, &auth_cache_};
   if (path == "/mcp" || path == "/sse" || path == "/sse/message") {
     // The one gate in front of every MCP route.
     auto who = co_await oauth::authenticate_bearer(request, url, host, oauth_ctx);
     if (!who) co_return who.error();
-    Sessions sessions(config_, keys_);
+    Sessions sessions(config_, keys_, &auth_cache_);
     const SseRouteDeps sse{server_, sessions, config_.sse_keepalive_ms};
     http::Response r;
     if (path == "/mcp") r = co_await handle_mcp(request, *who, McpRouteDeps{server_, sessions}, host, ctx);

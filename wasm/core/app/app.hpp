@@ -12,6 +12,7 @@
 //    driver writes it out.
 #pragma once
 
+#include "app/auth_cache.hpp"
 #include "app/config.hpp"
 #include "app/request_context.hpp"
 #include "app/sessions.hpp"
@@ -41,6 +42,7 @@ class App {
                                     const std::string& own_origin, const RequestContext& ctx, host::Host& host);
 
   Config config_;
+  AuthCache auth_cache_;
   tools::ToolRegistry tools_;
   mcp::Server server_;
   DerivedKeys keys_;

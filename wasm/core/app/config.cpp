@@ -55,6 +55,11 @@ Config config_from_env(const EnvEntries& env) {
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ttl);
       if (ec == std::errc() && end == value.data() + value.size() && ttl >= 1 && ttl <= 366 * 24 * 3600)
         c.access_token_ttl = ttl;
+    } else if (name == "AUTH_CACHE_SECONDS") {
+      std::int64_t seconds = -1;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (ec == std::errc() && end == value.data() + value.size() && seconds >= 0 && seconds <= 60)
+        c.auth_cache_seconds = seconds;
     } else if (name == "SSE_KEEPALIVE_MS") {
       std::uint32_t ms = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);

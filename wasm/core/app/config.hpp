@@ -34,6 +34,11 @@ struct Config {
   std::vector<std::string> allowed_usernames;
   // ACCESS_TOKEN_TTL: seconds an access token lives (any value >= 1; expiry is checked in code).
   std::int64_t access_token_ttl = 3600;
+  // AUTH_CACHE_SECONDS: how long an isolate may reuse a verified access token or session id
+  // without asking KV again (app/auth_cache.hpp), 0..60; 0 turns the cache off. This is how stale a
+  // revocation made elsewhere (another isolate, scripts/grants) can be; the isolate that revokes
+  // forgets at once.
+  std::int64_t auth_cache_seconds = 10;
 
   // The secrets sign-in needs; empty when all are set. Sign-in refuses to start otherwise.
   std::vector<std::string> missing_sign_in_secrets() const;

@@ -53,7 +53,7 @@ async::Task<http::Response> handle_delete(const http::Request& request, const Pr
   if (!session_id) co_return bad_request("Bad Request: Mcp-Session-Id header is required", jsonrpc::invalid_request);
   auto claims = co_await deps.sessions.verify(host, ctx, who, *session_id);
   if (!claims) co_return claims.error();
-  if (auto failure = co_await deps.sessions.end(host, ctx, *claims)) co_return std::move(*failure);
+  if (auto failure = co_await deps.sessions.end(host, ctx, *claims, *session_id)) co_return std::move(*failure);
   http::Response r;
   r.status = 204;
   co_return r;

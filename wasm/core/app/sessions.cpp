@@ -42,6 +42,12 @@ async::Task<base::Result<mcp::SessionClaims, http::Response>> Sessions::verify(h
                                                                               const RequestContext& ctx,
                                                                               const Principal& who,
                                                                               const std::string& id) {
+  const std::int64_t now_s = ctx.now_ms / 1000;
+  if (const mcp::SessionClaims* known = cache_ ? cache_->session(id, ctx.now_ms) : nullptr) {
+    if (!belongs_to(*known, who, mcp::SessionKind::streamable_http)) co_return base::Err{not_found()};
+    co_return *known;
+  }
+  const std::uint64_t epoch = cache_ ? cache_->epoch() : 0;
   auto decoded = mcp::decode_session_id(id);
   if (!decoded) co_return base::Err{not_found()};
   auto key = co_await mac_key(host);
@@ -54,12 +60,12 @@ async::Task<base::Result<mcp::SessionClaims, http::Response>> Sessions::verify(h
 
   if (!r[0].ok()) co_return base::Err{unavailable()};
   if (!base::constant_time_equal(r[0].bytes, decoded->mac)) co_return base::Err{not_found()};
-  const std::int64_t now_s = ctx.now_ms / 1000;
   const auto& c = decoded->claims;
   if (c.issued_at > now_s + 300 || now_s - c.issued_at > session_max_age_seconds) co_return base::Err{not_found()};
   if (!belongs_to(c, who, mcp::SessionKind::streamable_http)) co_return base::Err{not_found()};
   if (r[1].status == host::OpStatus::failed) co_return base::Err{unavailable()};
   if (r[1].status == host::OpStatus::ok) co_return base::Err{not_found()};  // ended by DELETE
+  if (cache_) cache_->remember_session(id, c, ctx.now_ms, (c.issued_at + session_max_age_seconds) * 1000, epoch);
   co_return std::move(decoded->claims);
 }
 
@@ -69,7 +75,13 @@ bool Sessions::belongs_to(const mcp::SessionClaims& c, const Principal& who, mcp
 
 async::Task<base::Result<mcp::SessionClaims, http::Response>> Sessions::verify_sse(host::Host& host,
                                                                                   const Principal& who,
-                                                                                  const std::string& id) {
+                                                                                  const std::string& id,
+                                                                                  std::int64_t now_ms) {
+  if (const mcp::SessionClaims* known = cache_ ? cache_->session(id, now_ms) : nullptr) {
+    if (!belongs_to(*known, who, mcp::SessionKind::legacy_sse)) co_return base::Err{not_found()};
+    co_return *known;
+  }
+  const std::uint64_t epoch = cache_ ? cache_->epoch() : 0;
   auto decoded = mcp::decode_session_id(id);
   if (!decoded) co_return base::Err{not_found()};
   auto key = co_await mac_key(host);
@@ -78,11 +90,14 @@ async::Task<base::Result<mcp::SessionClaims, http::Response>> Sessions::verify_s
   if (!mac.ok()) co_return base::Err{unavailable()};
   if (!base::constant_time_equal(mac.bytes, decoded->mac)) co_return base::Err{not_found()};
   if (!belongs_to(decoded->claims, who, mcp::SessionKind::legacy_sse)) co_return base::Err{not_found()};
+  // Whether the stream is still open is the mailbox's answer on delivery, never the cache's.
+  if (cache_) cache_->remember_session(id, decoded->claims, now_ms, now_ms + session_max_age_seconds * 1000, epoch);
   co_return std::move(decoded->claims);
 }
 
 async::Task<std::optional<http::Response>> Sessions::end(host::Host& host, const RequestContext& ctx,
-                                                         const mcp::SessionClaims& claims) {
+                                                         const mcp::SessionClaims& claims, const std::string& id) {
+  if (cache_) cache_->forget_session(id);
   const std::int64_t age = ctx.now_ms / 1000 - claims.issued_at;
   const std::int64_t ttl = std::max(kv_min_ttl_seconds, session_max_age_seconds - std::max<std::int64_t>(age, 0) + 1);
   host::OpResult r = co_await host.perform_one(

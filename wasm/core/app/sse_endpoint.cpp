@@ -73,7 +73,7 @@ async::Task<http::Response> handle_sse_message(const http::Request& request, con
     co_return bad_request("Bad Request: the sessionId query parameter is required", jsonrpc::invalid_request);
   auto post = read_jsonrpc_post(request);
   if (!post) co_return post.error();
-  auto claims = co_await deps.sessions.verify_sse(host, who, *session_id);
+  auto claims = co_await deps.sessions.verify_sse(host, who, *session_id, ctx.now_ms);
   if (!claims) co_return claims.error();
   if (auto refusal = batch_refusal(*post)) co_return std::move(*refusal);
 

@@ -32,8 +32,9 @@ struct ServerInfo {
 
 class Server {
  public:
-  Server(ServerInfo info, const tools::ToolRegistry& tools, const app::Config& config)
-      : info_(std::move(info)), tools_(tools), config_(config) {}
+  // `cache`: the isolate's AuthCache, handed to tools (nullptr in unit tests).
+  Server(ServerInfo info, const tools::ToolRegistry& tools, const app::Config& config, app::AuthCache* cache = nullptr)
+      : info_(std::move(info)), tools_(tools), config_(config), cache_(cache) {}
 
   // The negotiated version an initialize request asks for (for the transport's session), or
   // nullopt when the message is not a well-formed initialize request.
@@ -53,6 +54,7 @@ class Server {
   ServerInfo info_;
   const tools::ToolRegistry& tools_;
   const app::Config& config_;
+  app::AuthCache* cache_;
 };
 
 }  // namespace mcp

@@ -76,7 +76,7 @@ async::Task<http::Response> complete_authorization(host::Host& host, const OAuth
   auto earlier = co_await earlier_grants(host, user_id, *grant_id, request);
   if (!earlier) co_return unavailable_page();
   for (const auto& old : *earlier) {
-    auto revoked = co_await revoke_grant(host, user_id, old, ctx.now_s());
+    auto revoked = co_await revoke_grant(host, user_id, old, ctx.now_s(), ctx.cache);
     if (!revoked) co_return unavailable_page();
   }
 

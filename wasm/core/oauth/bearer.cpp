@@ -35,6 +35,13 @@ std::optional<std::string> bearer_token(const std::string& header) {
 
 }  // namespace
 
+bool audience_list_covers(const std::vector<std::string>& audiences, std::string_view origin, std::string_view path) {
+  if (audiences.empty()) return true;  // no audience recorded: bound to this server (0.8 records)
+  for (const std::string& a : audiences)
+    if (audience_covers(a, origin, path)) return true;
+  return false;
+}
+
 bool audience_covers(std::string_view audience, std::string_view origin, std::string_view path) {
   auto parts = http::split_url(audience);
   if (!parts || parts->origin() != origin || !parts->query.empty()) return false;
@@ -56,6 +63,14 @@ async::Task<base::Result<app::Principal, http::Response>> authenticate_bearer(co
   if (!token) co_return base::Err{challenge(ctx, url.path, nullptr, "Sign in: this server needs a Bearer access token")};
   auto parts = split_token(*token);
   if (!parts) co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token is not one this server issued")};
+  if (const app::CachedToken* known = ctx.cache ? ctx.cache->token(*token, ctx.request.now_ms) : nullptr) {
+    if (!audience_list_covers(known->audience, ctx.origin, url.path))
+      co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token is for another resource")};
+    app::Principal who = known->who;
+    who.token = std::move(*token);
+    co_return who;
+  }
+  const std::uint64_t epoch = ctx.cache ? ctx.cache->epoch() : 0;
   auto id = co_await sha256_hex(host, *token);
   if (!id) co_return base::Err{unavailable()};
   auto record = co_await get_json(host, token_key(parts->user_id, parts->grant_id, *id));
@@ -68,19 +83,25 @@ async::Task<base::Result<app::Principal, http::Response>> authenticate_bearer(co
   // The audience: one URL (1.x), several (0.x, any may cover the request), or none (0.8: bound to
   // the server, as 1.2.3 reads it).
   const Json* audience = json::find(r, "audience");
-  bool covered = !audience || audience->is_null();
-  if (audience && audience->is_string()) covered = audience_covers(audience->get_ref<const std::string&>(), ctx.origin, url.path);
+  std::vector<std::string> audiences;
+  if (audience && audience->is_string()) audiences.push_back(audience->get<std::string>());
   if (audience && audience->is_array())
-    for (const Json& a : *audience)
-      covered = covered || (a.is_string() && audience_covers(a.get_ref<const std::string&>(), ctx.origin, url.path));
-  if (!covered) co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token is for another resource")};
+    for (const Json& a : *audience) audiences.push_back(a.is_string() ? a.get<std::string>() : std::string());
+  const bool unreadable_audience = audience && !audience->is_null() && audiences.empty();
+  if (unreadable_audience || !audience_list_covers(audiences, ctx.origin, url.path))
+    co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token is for another resource")};
   const Json* grant = json::get_object(r, "grant");
   const std::string* client = grant ? json::get_string(*grant, "clientId") : nullptr;
   const std::string* props = grant ? json::get_string(*grant, "encryptedProps") : nullptr;
   const std::string* wrapped = json::get_string(r, "wrappedEncryptionKey");
   if (!client || !props || !wrapped)
     co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token record is unreadable")};
-  co_return app::Principal{parts->user_id, *client, parts->grant_id, std::move(*token), *wrapped, *props};
+  app::Principal who{parts->user_id, *client, parts->grant_id, std::move(*token), *wrapped, *props};
+  if (ctx.cache) {
+    const auto expires_at_ms = static_cast<std::int64_t>(expires->get<double>() * 1000);
+    ctx.cache->remember_token(who.token, app::CachedToken{who, std::move(audiences), expires_at_ms}, ctx.request.now_ms, epoch);
+  }
+  co_return who;
 }
 
 async::Task<HostResult<Json>> open_props(host::Host& host, const app::Principal& who) {

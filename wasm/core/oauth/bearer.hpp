@@ -9,7 +9,14 @@
 //    audience with this origin whose path is a segment prefix of the request path.
 // 3. 401 with `WWW-Authenticate: Bearer realm="OAuth", resource_metadata="<the /mcp or /sse
 //    document>"`, plus error="invalid_token" only when a token was sent. Storage failure: 503.
+// 4. A token that passed 2 is remembered by the isolate's AuthCache (`ctx.cache`, app/auth_cache.hpp)
+//    for at most AUTH_CACHE_SECONDS and never past its expiry; a hit skips the SHA-256 and the KV
+//    read, and the audience is still checked against this request's path.
 #pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "app/principal.hpp"
 #include "async/task.hpp"
@@ -31,6 +38,8 @@ async::Task<base::Result<app::Principal, http::Response>> authenticate_bearer(co
 // Does `audience` (an absolute URL) cover `origin` + `path`? Same origin; audience path "/" or a
 // prefix of `path` ending at a segment boundary.
 bool audience_covers(std::string_view audience, std::string_view origin, std::string_view path);
+// Any of `audiences` covers the request; an empty list (no audience recorded) does.
+bool audience_list_covers(const std::vector<std::string>& audiences, std::string_view origin, std::string_view path);
 
 // The signed-in user's props {login, id, name, email, accessToken}, decrypted on demand.
 async::Task<HostResult<json::Json>> open_props(host::Host& host, const app::Principal& who);

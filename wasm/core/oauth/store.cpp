@@ -102,7 +102,8 @@ async::Task<HostResult<std::vector<ListedKey>>> list_keys(host::Host& host, std:
 }
 
 async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id,
-                                           std::int64_t now_s) {
+                                           std::int64_t now_s, app::AuthCache* cache) {
+  if (cache) cache->forget_grant(user_id, grant_id);
   // Kept past any refresh token's life, so a stale KV mirror can never bring the grant back.
   auto marked = co_await mark_revoked(host, grant_key(user_id, grant_id), now_s + 31 * 24 * 3600);
   if (!marked) co_return base::Err{marked.error()};
@@ -115,6 +116,8 @@ async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id
   auto results = co_await host.perform(std::move(deletes));
   for (const auto& r : results)
     if (!r.ok()) co_return base::Err{HostFailure{"kv delete"}};
+  // Again: a check that read a token record before the deletes cannot have cached it (epoch).
+  if (cache) cache->forget_grant(user_id, grant_id);
   co_return true;
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "app/auth_cache.hpp"
 #include "async/task.hpp"
 #include "host/host.hpp"
 #include "json/json.hpp"
@@ -53,7 +54,9 @@ struct ListedKey {
 };
 // Every key under `prefix` (all pages), with its metadata.
 async::Task<HostResult<std::vector<ListedKey>>> list_keys(host::Host& host, std::string prefix);
+// `cache`: the isolate's AuthCache, which forgets the grant's tokens before and after the deletes
+// (every product caller passes it; only unit tests of the store leave it out).
 async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id,
-                                           std::int64_t now_s);
+                                           std::int64_t now_s, app::AuthCache* cache = nullptr);
 
 }  // namespace oauth

@@ -208,7 +208,7 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   if (string_of(grant, "clientId") != client.id()) co_return json_error(400, "invalid_grant", "The code was issued to another client");
   if (!grant.contains("authCodeWrappedKey")) {
     // A replayed code: whatever the first exchange issued is revoked (RFC 6749 §4.1.2).
-    auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, ctx.now_s());
+    auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, ctx.now_s(), ctx.cache);
     if (!revoked) co_return unavailable();
     co_return json_error(400, "invalid_grant", "Authorization code already used; its tokens are revoked");
   }
@@ -257,7 +257,7 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   auto swapped = co_await swap_grant(host, key, *snap, grant, now + refresh_token_ttl_seconds + 86400);
   if (!swapped) co_return unavailable();
   if (!*swapped) {
-    auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, now);
+    auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, now, ctx.cache);
     if (!revoked) co_return unavailable();
     co_return json_error(400, "invalid_grant", "Authorization code already used; its tokens are revoked");
   }
@@ -305,7 +305,7 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
     if (const Json* old = json::find(grant, "retiredRefreshTokenIds"); old && old->is_array())
       for (const Json& id : *old) retired = retired || (id.is_string() && base::constant_time_equal(id.get_ref<const std::string&>(), *presented_id));
     if (retired && string_of(grant, "clientId") == client.id()) {
-      auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, ctx.now_s());
+      auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, ctx.now_s(), ctx.cache);
       if (!revoked) co_return unavailable();
       co_return json_error(400, "invalid_grant", "This refresh token was already rotated; the grant is revoked");
     }
@@ -372,7 +372,7 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
 // workers-oauth-provider). 200 for any token, known or not; only the client it was issued to can
 // revoke it. An access token ends alone; a refresh token (current or previous) ends the grant.
 async::Task<http::Response> revoke(const http::FormFields& form, const Client& client, host::Host& host,
-                                   std::int64_t now_s) {
+                                   std::int64_t now_s, app::AuthCache* cache) {
   const std::string* token = form.get("token");
   if (!token || token->empty()) co_return json_error(400, "invalid_request", "token is required");
   http::Response ok = no_store_json(200, Json::object());
@@ -385,8 +385,10 @@ async::Task<http::Response> revoke(const http::FormFields& form, const Client& c
   if (*access) {
     const Json* g = json::get_object(**access, "grant");
     if (g && string_of(*g, "clientId") == client.id()) {
+      if (cache) cache->forget_token(*token);
       host::OpResult deleted = co_await host.perform_one(host::op_kv_delete(token_key(parts->user_id, parts->grant_id, *id)));
       if (!deleted.ok()) co_return unavailable();
+      if (cache) cache->forget_token(*token);
     }
     co_return ok;
   }
@@ -396,7 +398,7 @@ async::Task<http::Response> revoke(const http::FormFields& form, const Client& c
   const bool is_refresh = base::constant_time_equal(*id, string_of(*snap->record, "refreshTokenId")) ||
                           base::constant_time_equal(*id, string_of(*snap->record, "previousRefreshTokenId"));
   if (!is_refresh) co_return ok;
-  auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, now_s);
+  auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, now_s, cache);
   if (!revoked) co_return unavailable();
   co_return ok;
 }
@@ -420,7 +422,7 @@ async::Task<http::Response> handle_token(const http::Request& request, host::Hos
   auto client = co_await authenticate_client(request, *form, host);
   if (!client) co_return client.error();
   const std::string* grant_type = form->get("grant_type");
-  if (!grant_type && form->get("token")) co_return co_await revoke(*form, *client, host, ctx.now_s());
+  if (!grant_type && form->get("token")) co_return co_await revoke(*form, *client, host, ctx.now_s(), ctx.cache);
   if (!grant_type) co_return json_error(400, "invalid_request", "grant_type is required");
   if (!client->allows_grant_type(*grant_type))
     co_return json_error(400, "unauthorized_client", "This client is not registered for " + *grant_type);

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/auth_cache.hpp"
 #include "app/config.hpp"
 #include "app/principal.hpp"
 #include "async/task.hpp"
@@ -43,6 +44,7 @@ struct CallContext {
   const app::Principal& caller;  // the signed-in user; oauth::open_props(host, caller) gives the props
   const app::Config& config;
   std::int64_t now_s = 0;
+  app::AuthCache* auth_cache = nullptr;  // for oauth::revoke_grant (the isolate's verified tokens)
 };
 
 // Whether `caller` may see and call a tool (nullptr in Tool::visible: everyone).

@@ -30,7 +30,7 @@ async::Task<ToolResult> user_info(CallContext& ctx) {
   auto response = r.ok() ? host::decode_fetch_response(r.bytes) : std::nullopt;
   if (!response) co_return ToolResult::error("GitHub did not answer. Try again in a moment.", "github_unreachable");
   if (response->status == 401) {
-    auto revoked = co_await oauth::revoke_grant(ctx.host, ctx.caller.user, ctx.caller.grant_id, ctx.now_s);
+    auto revoked = co_await oauth::revoke_grant(ctx.host, ctx.caller.user, ctx.caller.grant_id, ctx.now_s, ctx.auth_cache);
     (void)revoked;  // even if the revocation must be retried, the answer to the user is the same
     co_return ToolResult::error("GitHub no longer accepts this sign-in (the app was revoked or the token expired). "
                                 "Sign in again.",
