@@ -23,9 +23,9 @@ async::Task<http::Response> handle_post(const http::Request& request, const Prin
     if (!session_id) co_return bad_request("Bad Request: Mcp-Session-Id header is required", jsonrpc::invalid_request);
     auto claims = co_await deps.sessions.verify(host, ctx, who, *session_id);
     if (!claims) co_return claims.error();
-    if (post->version_header && *post->version_header != claims->protocol_version)
-      co_return bad_request("Bad Request: MCP-Protocol-Version does not match the session's " + claims->protocol_version,
-                            jsonrpc::invalid_request);
+    // A supported MCP-Protocol-Version other than the session's is served under its own rules:
+    // the spec's 400 is for an invalid or unsupported one (MCP 2025-11-25 basic/transports
+    // §protocol version header), checked in read_jsonrpc_post.
     if (auto refusal = batch_refusal(*post)) co_return std::move(*refusal);
   }
 
