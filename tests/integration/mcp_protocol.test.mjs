@@ -34,7 +34,7 @@ describe("initialize", () => {
     assert.ok(Number.isInteger(body.id));
     assert.equal(body.error, undefined);
     assert.equal(init.result.protocolVersion, "2025-06-18");
-    assert.deepEqual(init.result.capabilities, { tools: { listChanged: false } });
+    assert.deepEqual(init.result.capabilities, { tools: { listChanged: false }, logging: {} });
     assert.equal(init.result.serverInfo.name, "remote-mcp-github-oauth-cpp");
     assert.equal(typeof init.result.serverInfo.version, "string");
     assert.ok(init.result.serverInfo.version.length > 0);

@@ -53,7 +53,7 @@ describe("official SDK client (Streamable HTTP)", () => {
 
   test("connects, negotiates the latest version and gets a session id", () => {
     assert.deepEqual(client.getServerVersion(), { name: "remote-mcp-github-oauth-cpp", version: "0.1.0" });
-    assert.deepEqual(client.getServerCapabilities(), { tools: { listChanged: false } });
+    assert.deepEqual(client.getServerCapabilities(), { tools: { listChanged: false }, logging: {} });
     assert.equal(transport.protocolVersion, LATEST_PROTOCOL_VERSION);
     assert.equal(typeof transport.sessionId, "string");
     assert.match(transport.sessionId, /^s1\.[\x21-\x7e]+$/);
@@ -154,7 +154,7 @@ describe("official SDK client (legacy HTTP+SSE, SSEClientTransport)", () => {
 
   test("connects over GET /sse and posts to the announced /sse/message endpoint", () => {
     assert.deepEqual(client.getServerVersion(), { name: "remote-mcp-github-oauth-cpp", version: "0.1.0" });
-    assert.deepEqual(client.getServerCapabilities(), { tools: { listChanged: false } });
+    assert.deepEqual(client.getServerCapabilities(), { tools: { listChanged: false }, logging: {} });
     assert.equal(typeof client.getInstructions(), "string");
     const [get] = exchanges;
     assert.deepEqual(get, { method: "GET", url: `${worker.url}/sse`, status: 200 });

@@ -169,7 +169,7 @@ describe("POST /sse/message", () => {
       assert.equal(reply.jsonrpc, "2.0");
       assert.equal(reply.id, 1);
       assert.equal(reply.result.protocolVersion, "2024-11-05");
-      assert.deepEqual(reply.result.capabilities, { tools: { listChanged: false } });
+      assert.deepEqual(reply.result.capabilities, { tools: { listChanged: false }, logging: {} });
       assert.equal(reply.result.serverInfo.name, "remote-mcp-github-oauth-cpp");
     });
   });

@@ -42,6 +42,7 @@ TEST_CASE("initialize describes the server", "[mcp][server]") {
   REQUIRE((*r)["id"] == "r1");
   REQUIRE((*r)["result"]["protocolVersion"] == "2025-03-26");
   REQUIRE((*r)["result"]["capabilities"]["tools"]["listChanged"] == false);
+  REQUIRE((*r)["result"]["capabilities"]["logging"] == Json::object());
   auto bad = f.call(request("initialize", {{"protocolVersion", 2025}}));
   REQUIRE((*bad)["error"]["code"] == -32602);
 }
@@ -79,4 +80,17 @@ TEST_CASE("tools/call errors: unknown tool, bad name, bad arguments", "[mcp][ser
   REQUIRE(wrong["content"][0]["text"].get<std::string>().find("a: expected a number") != std::string::npos);
   auto not_object = (*f.call(request("tools/call", {{"name", "add"}, {"arguments", Json::array()}})))["result"];
   REQUIRE(not_object["isError"] == true);
+}
+
+TEST_CASE("logging/setLevel accepts the eight RFC 5424 levels and nothing else", "[mcp][logging]") {
+  Fixture f;
+  for (const char* level : {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"}) {
+    auto r = f.call(request("logging/setLevel", {{"level", level}}));
+    REQUIRE(r);
+    REQUIRE((*r)["result"] == Json::object());
+  }
+  for (const Json& params : {Json{{"level", "verbose"}}, Json{{"level", 3}}, Json::object()}) {
+    auto r = f.call(request("logging/setLevel", params));
+    REQUIRE((*r)["error"]["code"] == -32602);
+  }
 }

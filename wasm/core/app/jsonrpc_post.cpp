@@ -29,7 +29,7 @@ bool accepts_json(const std::string* accept) {
          a.find("application/*") != std::string::npos;
 }
 
-constexpr std::string_view known_methods[] = {"initialize", "ping", "tools/list", "tools/call",
+constexpr std::string_view known_methods[] = {"initialize", "ping", "tools/list", "tools/call", "logging/setLevel",
                                               "notifications/initialized", "notifications/cancelled"};
 
 std::string rpc_name(const jsonrpc::Message& m) {

@@ -5,6 +5,17 @@
 
 namespace mcp {
 
+namespace {
+
+// RFC 5424 severities, as MCP names them (2025-06-18 server/utilities/logging).
+bool is_log_level(const std::string& level) {
+  for (const char* known : {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"})
+    if (level == known) return true;
+  return false;
+}
+
+}  // namespace
+
 std::optional<std::string> Server::requested_version(const jsonrpc::Message& m) {
   if (m.kind != jsonrpc::Kind::request || m.method != "initialize" || !m.params) return std::nullopt;
   const std::string* v = json::get_string(*m.params, "protocolVersion");
@@ -14,7 +25,7 @@ std::optional<std::string> Server::requested_version(const jsonrpc::Message& m) 
 
 Json Server::initialize_result(const jsonrpc::Message& m) const {
   Json result{{"protocolVersion", *requested_version(m)},
-              {"capabilities", Json{{"tools", Json{{"listChanged", false}}}}},
+              {"capabilities", Json{{"tools", Json{{"listChanged", false}}}, {"logging", Json::object()}}},
               {"serverInfo", Json{{"name", info_.name}, {"version", info_.version}}}};
   if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
   return result;
@@ -55,6 +66,14 @@ async::Task<std::optional<Json>> Server::handle(const jsonrpc::Message& m, host:
   if (m.method == "ping") co_return jsonrpc::result(m.id, Json::object());
   if (m.method == "tools/list") co_return jsonrpc::result(m.id, tools_.list_result(caller, config_));
   if (m.method == "tools/call") co_return co_await call_tool(m, host, caller, now_ms, log_reason);
+  if (m.method == "logging/setLevel") {
+    const std::string* level = m.params ? json::get_string(*m.params, "level") : nullptr;
+    if (!level || !is_log_level(*level))
+      co_return jsonrpc::error(m.id, jsonrpc::invalid_params,
+                               "Invalid params: level must be one of debug, info, notice, warning, error, critical, "
+                               "alert, emergency");
+    co_return jsonrpc::result(m.id, Json::object());  // accepted; this server sends no log notifications
+  }
   co_return jsonrpc::error(m.id, jsonrpc::method_not_found, "Method not found: " + m.method);
 }
 

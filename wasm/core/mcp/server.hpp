@@ -1,8 +1,11 @@
 // The MCP server: one JSON-RPC message in, at most one response out.
 //
 // Contract:
-// 1. Methods: initialize, ping, tools/list, tools/call, notifications/* (MCP 2025-06-18 basic,
-//    server/tools). Anything else -> -32601.
+// 1. Methods: initialize, ping, tools/list, tools/call, logging/setLevel, notifications/* (MCP
+//    2025-06-18 basic, server/tools, server/utilities/logging). Anything else -> -32601.
+//    Capabilities: tools, and logging: setLevel accepts the eight RFC 5424 levels (-32602 for
+//    anything else) and changes nothing, since the server sends no log notifications (its log is
+//    the operator's request log, docs/operations.md).
 // 2. Notifications and client responses never produce a response.
 // 3. tools/call: unknown tool -> -32602; arguments failing the input schema -> a tool result with
 //    isError: true naming what is wrong; a tool that ran and failed -> its own isError result.
