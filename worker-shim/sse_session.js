@@ -46,6 +46,8 @@ export async function openMailboxStream(env, signal, directive, { status, header
 }
 
 export class McpMailbox extends DurableObject {
+  #session; // the stored record, parsed (kept in memory until the object hibernates)
+
   async fetch(request) {
     if (request.headers.get("upgrade") !== "websocket") return new Response("expected a WebSocket\n", { status: 426 });
     const init = new URL(request.url).searchParams.get("init");
@@ -54,15 +56,20 @@ export class McpMailbox extends DurableObject {
     const [client, server] = Object.values(new WebSocketPair());
     this.ctx.acceptWebSocket(server);
     await this.ctx.storage.put("session", init);
+    this.#session = JSON.parse(init);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   // check: JSON {user, client[, protocolVersion]}; payload: bytes for the stream (may be empty).
   async deliver(check, payload) {
-    const stored = await this.ctx.storage.get("session");
     const [socket] = this.ctx.getWebSockets();
-    if (!stored || !socket) return false;
-    const session = JSON.parse(stored);
+    if (!socket) return false;
+    if (!this.#session) {
+      const stored = await this.ctx.storage.get("session");
+      if (!stored) return false;
+      this.#session = JSON.parse(stored);
+    }
+    const session = this.#session;
     const who = JSON.parse(check);
     if (session.user !== who.user || session.client !== who.client) return false;
     if (who.protocolVersion && who.protocolVersion !== session.protocolVersion) {
@@ -78,6 +85,7 @@ export class McpMailbox extends DurableObject {
 
   async #end(socket) {
     try { socket.close(1000, "session ended"); } catch {}
+    this.#session = undefined;
     await this.ctx.storage.deleteAll();
   }
 }
