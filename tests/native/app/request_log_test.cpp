@@ -119,3 +119,28 @@ TEST_CASE("the gate, the guard and the OAuth endpoints log their reasons", "[app
   REQUIRE(log_of(lost)["route"] == "other");
   REQUIRE(lost.log.find("secret-looking-value") == std::string::npos);
 }
+
+TEST_CASE("REQUEST_LOG=errors logs only failures (a tool error in a 200 too); off logs nothing", "[app][log]") {
+  app::Config config = flow::test_config();
+  REQUIRE(app::config_from_env({{"REQUEST_LOG", "errors"}}).request_log == app::Config::RequestLog::errors);
+  REQUIRE(app::config_from_env({{"REQUEST_LOG", "off"}}).request_log == app::Config::RequestLog::off);
+  REQUIRE(app::config_from_env({{"REQUEST_LOG", "loud"}}).request_log == app::Config::RequestLog::all);
+
+  config.request_log = app::Config::RequestLog::errors;
+  app::App app{config};
+  fake::FakeHost host;
+  fake::sign_in_as_bearer(app, host);
+  auto init = host.run(app, mcp_post(initialize_body()));
+  REQUIRE(init.status == 200);
+  REQUIRE(init.log.empty());
+  const std::vector<http::Header> session{{"mcp-session-id", *fake::header(init, "mcp-session-id")}};
+  auto bad_args = host.run(app, mcp_post(call_body("tools/call", Json{{"name", "add"}, {"arguments", {{"a", "x"}}}}), session));
+  REQUIRE(bad_args.status == 200);
+  REQUIRE(log_of(bad_args)["reason"] == "invalid_arguments");
+  host.bearer.clear();
+  REQUIRE(log_of(host.run(app, mcp_post(initialize_body())))["reason"] == "missing_token");
+
+  config.request_log = app::Config::RequestLog::off;
+  app::App quiet{config};
+  REQUIRE(host.run(quiet, mcp_post(initialize_body())).log.empty());
+}

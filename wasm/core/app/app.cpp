@@ -43,7 +43,8 @@ App::App(Config config)
 async::Task<http::Response> App::handle(const http::Request& request, const RequestContext& ctx, host::Host& host) {
   const auto url = http::split_url(request.url);
   http::Response response = co_await respond(request, url, ctx, host);
-  response.log = request_log_line(request.method, url ? std::string_view(url->path) : std::string_view(), response);
+  if (wants_log_line(config_.request_log, response))
+    response.log = request_log_line(request.method, url ? std::string_view(url->path) : std::string_view(), response);
   co_return response;
 }
 

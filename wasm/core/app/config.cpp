@@ -55,6 +55,11 @@ Config config_from_env(const EnvEntries& env) {
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ttl);
       if (ec == std::errc() && end == value.data() + value.size() && ttl >= 1 && ttl <= 366 * 24 * 3600)
         c.access_token_ttl = ttl;
+    } else if (name == "REQUEST_LOG") {
+      const auto v = trim(value);
+      if (v == "all") c.request_log = Config::RequestLog::all;
+      if (v == "errors") c.request_log = Config::RequestLog::errors;
+      if (v == "off") c.request_log = Config::RequestLog::off;
     } else if (name == "AUTH_CACHE_SECONDS") {
       std::int64_t seconds = -1;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);

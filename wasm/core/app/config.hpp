@@ -39,6 +39,11 @@ struct Config {
   // revocation made elsewhere (another isolate, scripts/grants) can be; the isolate that revokes
   // forgets at once.
   std::int64_t auth_cache_seconds = 10;
+  // REQUEST_LOG: which request outcomes get their JSON log line (app/request_log.hpp): "all"
+  // (default), "errors" (every reason but ok and redirect), "off". A console.log per request is
+  // the largest CPU cost of a cached tools/call (docs/performance.md).
+  enum class RequestLog { all, errors, off };
+  RequestLog request_log = RequestLog::all;
 
   // The secrets sign-in needs; empty when all are set. Sign-in refuses to start otherwise.
   std::vector<std::string> missing_sign_in_secrets() const;

@@ -46,6 +46,14 @@ std::string_view method_name(std::string_view method) {
 
 }  // namespace
 
+bool wants_log_line(Config::RequestLog policy, const http::Response& response) {
+  if (policy == Config::RequestLog::all) return true;
+  if (policy == Config::RequestLog::off) return false;
+  const std::string_view reason =
+      response.outcome.reason.empty() ? status_reason(response.status) : std::string_view(response.outcome.reason);
+  return reason != "ok" && reason != "redirect";
+}
+
 std::string request_log_line(std::string_view method, std::string_view path, const http::Response& response) {
   const http::Outcome& o = response.outcome;
   // Built by hand to keep the field order of the contract (a json object would sort its keys).

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/config.hpp"
 #include "http/message.hpp"
 
 namespace app {
@@ -24,5 +25,8 @@ namespace app {
 std::string_view status_reason(std::uint16_t status);
 std::string_view route_name(std::string_view path);
 std::string request_log_line(std::string_view method, std::string_view path, const http::Response& response);
+// Whether REQUEST_LOG wants this response's line: everything, only failures (a reason other than
+// ok/redirect, so a tool error in a 200 counts), or nothing.
+bool wants_log_line(Config::RequestLog policy, const http::Response& response);
 
 }  // namespace app
