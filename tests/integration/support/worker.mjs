@@ -184,6 +184,6 @@ export async function startWorker({
 
   return {
     url, port, cookieEncryptionKey, output, stop, name, persistTo: statePath, configPath: join(dir, "wrangler.jsonc"),
-    github: standIn,
+    github: standIn, pid: child.pid,
   };
 }
