@@ -5,7 +5,7 @@
 namespace app {
 
 template <typename V>
-void AuthCache::make_room(std::unordered_map<std::string, Entry<V>>& map, std::int64_t now_ms) {
+void AuthCache::make_room(std::map<std::string, Entry<V>>& map, std::int64_t now_ms) {
   if (map.size() < max_entries) return;
   for (auto it = map.begin(); it != map.end();) it = it->second.until_ms <= now_ms ? map.erase(it) : std::next(it);
   if (map.size() >= max_entries) map.clear();

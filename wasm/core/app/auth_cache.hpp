@@ -23,7 +23,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <map>
 #include <vector>
 
 #include "app/principal.hpp"
@@ -65,12 +65,12 @@ class AuthCache {
     std::int64_t until_ms = 0;
   };
   template <typename V>
-  static void make_room(std::unordered_map<std::string, Entry<V>>& map, std::int64_t now_ms);
+  static void make_room(std::map<std::string, Entry<V>>& map, std::int64_t now_ms);
 
   std::int64_t ttl_ms_;
   std::uint64_t epoch_ = 0;
-  std::unordered_map<std::string, Entry<CachedToken>> tokens_;
-  std::unordered_map<std::string, Entry<mcp::SessionClaims>> sessions_;
+  std::map<std::string, Entry<CachedToken>> tokens_;
+  std::map<std::string, Entry<mcp::SessionClaims>> sessions_;
 };
 
 }  // namespace app
