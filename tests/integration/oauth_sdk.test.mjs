@@ -15,6 +15,7 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { startWorker } from "./support/worker.mjs";
 import { assertOnlyAddTool, post, rpc } from "./support/mcp_http.mjs";
+import { recordingFetch } from "./support/recording_fetch.mjs";
 import { completeInBrowser, CookieJar } from "./support/sign_in.mjs";
 
 let worker;
@@ -47,24 +48,6 @@ class InMemoryOAuthProvider {
     this.returned.push(back);
   }
   get code() { return this.returned.at(-1)?.searchParams.get("code") ?? undefined; }
-}
-
-// Every HTTP exchange the SDK makes: { method, url, status, authorization, body } (body: form text).
-// Recorded when the request is sent (status filled in on the answer): over SSE a reply can arrive on
-// the stream before its POST's 202 does.
-function recordingFetch(exchanges) {
-  return async (url, init = {}) => {
-    const headers = new Headers(init.headers);
-    const exchange = {
-      method: init.method ?? "GET", url: String(url), status: undefined,
-      authorization: headers.get("authorization") ?? undefined,
-      body: init.body instanceof URLSearchParams ? init.body.toString() : typeof init.body === "string" ? init.body : undefined,
-    };
-    exchanges.push(exchange);
-    const response = await fetch(url, init);
-    exchange.status = response.status;
-    return response;
-  };
 }
 
 // The SDK-driven sign-in for `path` ("/mcp" or "/sse"): connect -> UnauthorizedError -> finishAuth.

@@ -255,6 +255,8 @@ TEST_CASE("the consent page shows the client's name, id and redirect URIs, escap
   REQUIRE(page.find(evil.client_id) != std::string::npos);
   REQUIRE(page.find("http://127.0.0.1:9999/callback") != std::string::npos);
   REQUIRE(page.find("https://app.example/cb?a=1&amp;b=%22x%22") != std::string::npos);
+  REQUIRE(page.find("<dt>Registered</dt>") != std::string::npos);  // several: every one is listed
+  REQUIRE(page.find("<title>Authorize &lt;script&gt;") != std::string::npos);
   REQUIRE(page.find("value=\"approve\"") != std::string::npos);
   REQUIRE(page.find("value=\"deny\"") != std::string::npos);
   REQUIRE(page.find("action=\"/authorize\"") != std::string::npos);
@@ -263,6 +265,32 @@ TEST_CASE("the consent page shows the client's name, id and redirect URIs, escap
   REQUIRE(header_or_empty(c.page, "cache-control") == "no-store");
   // Showing consent writes nothing.
   REQUIRE(f.fh.count(host::OpKind::kv_put) == 1);  // the registration above
+}
+
+TEST_CASE("the consent page says what is granted: resource, scopes, GitHub scope, lifetime; the name is unverified",
+          "[oauth][authorize][consent]") {
+  Fixture f;
+  flow::AuthorizeOptions o;
+  o.extra_query = "&resource=" + http::form_encode("http://localhost:8788/mcp") + "&scope=notes%3Aread+extra";
+  auto c = flow::open_consent(f.app, f.fh, f.client.client_id, o);
+  const std::string& page = c.page.body;
+  REQUIRE(page.find("<h1>Allow Native tests to use this MCP server?</h1>") != std::string::npos);
+  REQUIRE(page.find("<code>http://localhost:8788/mcp</code>") != std::string::npos);          // the resource
+  REQUIRE(page.find("<code>notes:read</code> <code>extra</code>") != std::string::npos);      // the client's scopes
+  REQUIRE(page.find("<code>read:user</code>") != std::string::npos);                          // what GitHub is asked
+  REQUIRE(page.find("up to 30 days") != std::string::npos);                                   // the refresh lifetime
+  REQUIRE(page.find("not verified") != std::string::npos);
+  REQUIRE(page.find("this computer") != std::string::npos);                                   // a loopback redirect
+  // Deny comes first, then Approve: the order Tab takes; nothing else on the page takes focus.
+  const auto deny = page.find("value=\"deny\"");
+  const auto approve = page.find("value=\"approve\"");
+  REQUIRE(deny != std::string::npos);
+  REQUIRE(approve != std::string::npos);
+  REQUIRE(deny < approve);
+  REQUIRE(page.find("<a ") == std::string::npos);
+  REQUIRE(page.find("<input type=\"text\"") == std::string::npos);
+  // One registered redirect URI: no list of them.
+  REQUIRE(page.find("<dt>Registered</dt>") == std::string::npos);
 }
 
 TEST_CASE("consent carries one CSRF token in a __Host- cookie and in the form (double submit)",

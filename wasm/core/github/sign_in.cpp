@@ -36,7 +36,7 @@ std::string state_record(const oauth::AuthRequest& request, std::int64_t now_s) 
 http::Response authorize_redirect(const oauth::OAuthContext& ctx, const std::string& state) {
   return oauth::redirect_with(ctx.config.github_oauth_url + "/authorize", {{"client_id", ctx.config.github_client_id},
                                                                             {"redirect_uri", ctx.origin + "/callback"},
-                                                                            {"scope", "read:user"},
+                                                                            {"scope", requested_scope},
                                                                             {"state", state}});
 }
 

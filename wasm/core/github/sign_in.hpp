@@ -29,6 +29,8 @@ namespace github {
 inline constexpr const char* state_cookie = "__Host-mcp-github-state";
 inline constexpr std::int64_t state_ttl_seconds = 600;
 inline constexpr const char* user_agent = "remote-mcp-github-oauth-cpp";
+// The one GitHub scope asked for: read access to the profile (the consent page names it too).
+inline constexpr const char* requested_scope = "read:user";
 
 async::Task<http::Response> start_sign_in(host::Host& host, const oauth::OAuthContext& ctx,
                                           const oauth::AuthRequest& request, std::vector<std::string> extra_cookies);

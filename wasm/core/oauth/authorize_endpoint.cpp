@@ -7,8 +7,8 @@
 #include "github/sign_in.hpp"
 #include "http/cookies.hpp"
 #include "http/form.hpp"
-#include "http/html.hpp"
 #include "oauth/auth_request.hpp"
+#include "oauth/consent_page.hpp"
 #include "oauth/redirect_uri.hpp"
 #include "oauth/responses.hpp"
 #include "oauth/store.hpp"
@@ -65,25 +65,6 @@ std::vector<std::string> split_scope(const std::string* scope) {
     rest.remove_prefix(space + 1);
   }
   return out;
-}
-
-std::string consent_html(const Client& client, const AuthRequest& r, const std::string& signed_request,
-                         const std::string& csrf) {
-  const std::string name = client.name().empty() ? "An unnamed MCP client" : client.name();
-  std::string uris;
-  for (const auto& u : client.redirect_uris()) uris += "<li><code>" + http::html_escape(u) + "</code></li>";
-  return "<h1>Allow " + http::html_escape(name) + " to use this MCP server?</h1>"
-         "<p><strong>" + http::html_escape(name) + "</strong> (client id <code>" + http::html_escape(client.id()) +
-         "</code>) is asking to act on your behalf. After you approve, you sign in with GitHub and the client "
-         "gets a token for this server only.</p>"
-         "<p>It will be sent back to <code>" + http::html_escape(r.redirect_uri) + "</code>. Its registered redirect "
-         "addresses:</p><ul>" + uris + "</ul>"
-         "<form method=\"post\" action=\"/authorize\">"
-         "<input type=\"hidden\" name=\"request\" value=\"" + http::html_escape(signed_request) + "\">"
-         "<input type=\"hidden\" name=\"csrf\" value=\"" + http::html_escape(csrf) + "\">"
-         "<div class=\"actions\"><button class=\"primary\" type=\"submit\" name=\"action\" value=\"approve\">Approve</button>"
-         "<button type=\"submit\" name=\"action\" value=\"deny\">Deny</button></div></form>"
-         "<p class=\"muted\">Only approve clients you started yourself.</p>";
 }
 
 // The signed approvals cookie: a JSON array of client ids, most recent first.
@@ -183,8 +164,8 @@ async::Task<http::Response> show_consent(const Validated& v, host::Host& host, c
   if (!signed_request) co_return signed_request.error();
   auto csrf = co_await random_string(host, 32);
   if (!csrf) co_return unavailable_page();
-  http::Response page = html_page(200, "Authorize " + (v.client.name().empty() ? v.client.id() : v.client.name()),
-                                  consent_html(v.client, v.request, *signed_request, *csrf));
+  http::Response page = html_page(200, consent_title(v.client),
+                                  consent_html(ConsentView{v.client, v.request, ctx.origin, *signed_request, *csrf}));
   page.set("set-cookie", cookie_header(csrf_cookie, *csrf, consent_ttl_seconds));
   co_return page;
 }

@@ -9,9 +9,9 @@
 //    other than S256 ("plain" refused) -> invalid_request; a resource that is not this origin or a
 //    path under it -> invalid_target (missing = the origin).
 // 2. A client the browser approved before (the signed approvals cookie) goes straight to GitHub;
-//    otherwise the consent page: the client's name, id and redirect URIs, escaped; Approve and
-//    Deny; a CSRF token in a `__Host-` cookie and the form (double submit); the validated request
-//    signed into the form, valid 10 minutes.
+//    otherwise the consent page (oauth/consent_page.hpp: the client's name, id and redirect URIs,
+//    the resource, what is granted; Deny and Approve); a CSRF token in a `__Host-` cookie and the
+//    form (double submit); the validated request signed into the form, valid 10 minutes.
 // 3. POST (the consent form): CSRF and signature checked (403 / 400 pages); Deny -> access_denied
 //    to the client; Approve -> remember the client (most recent 10) and go to GitHub.
 #pragma once

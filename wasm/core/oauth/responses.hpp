@@ -6,8 +6,10 @@
 // 2. An error redirect is built only by callers that have validated the redirect URI (the
 //    authorize endpoint's rule: unknown client or unregistered redirect URI -> a page instead).
 // 3. Pages: Content-Security-Policy default-src 'none' with inline styles, frame-ancestors 'none',
-//    X-Frame-Options: DENY, nosniff, no referrer, no-store. No form-action directive: it would
-//    block the redirect that follows a consent form's submission in some browsers.
+//    X-Frame-Options: DENY, nosniff, Referrer-Policy: same-origin (no-referrer would make browsers
+//    send `Origin: null` with the consent form, which the Origin guard refuses), no-store. No
+//    form-action directive: it would block the redirect that follows a consent form's submission
+//    in some browsers. One stylesheet (light and dark, visible focus ring); the body sits in <main>.
 // 4. Every text placed in a page is escaped by the page builder, never by callers.
 #pragma once
 
