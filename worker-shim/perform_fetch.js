@@ -1,8 +1,32 @@
 // OpKind::fetch: an outbound request the core asked for (wasm/core/host/fetch.hpp). The request
-// head and the answer use the boundary's byte format; the body read is capped.
+// head and the answer use the boundary's byte format. The body is read in chunks and the read
+// stops past MAX_BODY (a declared Content-Length over it is refused before reading): a huge or
+// decompressing answer can never fill the isolate's memory.
 import { readHead, writeFetchResponse } from "./http_codec.js";
 
 const MAX_BODY = 1 << 20;
+
+async function readCapped(response) {
+  if (Number(response.headers.get("content-length")) > MAX_BODY) throw new Error("response too large");
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_BODY) {
+      reader.cancel().catch(() => {});
+      throw new Error("response too large");
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) { body.set(c, at); at += c.length; }
+  return body;
+}
 
 export async function performFetch(op) {
   const { method, headers } = readHead(op.extra);
@@ -10,7 +34,5 @@ export async function performFetch(op) {
     method, headers, body: method === "GET" || method === "HEAD" ? undefined : op.data,
     redirect: "manual", signal: AbortSignal.timeout(op.n),
   });
-  const body = new Uint8Array(await response.arrayBuffer());
-  if (body.length > MAX_BODY) throw new Error("response too large");
-  return writeFetchResponse(response.status, [...response.headers], body);
+  return writeFetchResponse(response.status, [...response.headers], await readCapped(response));
 }

@@ -60,6 +60,23 @@ describe("userInfoOctokit", () => {
   });
 });
 
+describe("userInfoOctokit against a misbehaving GitHub", () => {
+  test("an answer far over the 1 MiB cap (streamed, no length) is cut off while reading: an error result; the server keeps serving", async () => {
+    await worker.github.control.fail("user", "huge", { times: 1 });
+    const reply = await call(octocat, "userInfoOctokit");
+    assert.equal(reply.result.isError, true, JSON.stringify(reply).slice(0, 300));
+    assert.match(reply.result.content[0].text, /GitHub did not answer/);
+    // The worker stopped reading soon after 1 MiB: it never buffered the whole answer.
+    const [huge] = await worker.github.control.hugeAnswers();
+    assert.equal(huge.complete, false, JSON.stringify(huge));
+    assert.ok(huge.sent < 16 * 1024 * 1024, JSON.stringify(huge));
+    const after = await call(octocat, "add", { a: 2, b: 2 });
+    assert.equal(after.result.content[0].text, "4");
+    const again = await call(octocat, "userInfoOctokit");
+    assert.notEqual(again.result.isError, true, "the grant is kept");
+  });
+});
+
 describe("generateImage", () => {
   test("does not exist for a login outside ALLOWED_USERNAMES", async () => {
     const { session } = await openSession(worker.url, "2025-06-18", { token: octocat.accessToken });

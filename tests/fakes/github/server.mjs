@@ -28,7 +28,10 @@ const DEFAULT_CLIENT_SECRET = "standin-client-secret";
 const TITLE = "Development sign-in (GitHub stand-in)";
 const LOGIN_RE = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/; // GitHub's login rules
 const FAIL_ENDPOINTS = ["access_token", "user"];
-const FAIL_MODES = ["500", "garbage", "timeout"];
+const FAIL_MODES = ["500", "garbage", "timeout", "huge"];
+// "huge": an answer far over any sane cap, streamed without a length until the client stops
+// reading (at most HUGE_BYTES). `control.hugeAnswers()` says how much each one sent.
+const HUGE_BYTES = 64 * 1024 * 1024;
 
 const DOCS_TOKEN_ERRORS = "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/";
 const DOCS_AUTHORIZE_ERRORS = "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-authorization-request-errors/";
@@ -341,7 +344,7 @@ export async function startGitHubStandIn({
   }
 
   // Mutable state; reset() restores it.
-  let extraUsers, codes, tokens, rateLimitOn, rateWindows, failures, log, seq;
+  let extraUsers, codes, tokens, rateLimitOn, rateWindows, failures, log, seq, hugeAnswers;
   const reset = () => {
     extraUsers = new Map(); // logins signed in with but not in `users`
     codes = new Map(); // code -> { clientId, redirectUri, login, scope, expiresAt }
@@ -349,6 +352,7 @@ export async function startGitHubStandIn({
     rateLimitOn = false;
     rateWindows = new Map(); // user id -> { used, reset (epoch s) }
     failures = { access_token: null, user: null }; // -> { mode, remaining }
+    hugeAnswers = [];
     log = [];
     seq = 0;
   };
@@ -594,6 +598,23 @@ export async function startGitHubStandIn({
       else sendHtml(res, 500, "<!DOCTYPE html>\n<title>Unicorn! · GitHub</title>\n<p>500: something went wrong (GitHub stand-in failure mode)</p>\n");
       return;
     }
+    if (mode === "huge") {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const record = { sent: 0, complete: false };
+      hugeAnswers.push(record);
+      const more = () => {
+        while (record.sent < HUGE_BYTES && !res.destroyed) {
+          record.sent += chunk.length;
+          if (!res.write(chunk)) { res.once("drain", more); return; }
+        }
+        record.complete = record.sent >= HUGE_BYTES;
+        res.end();
+      };
+      res.on("error", () => {});
+      more();
+      return;
+    }
     // garbage: the usual status and content type, a body that is neither JSON nor a form.
     const type = endpoint === "user" || /json/i.test(req.headers.accept ?? "")
       ? "application/json; charset=utf-8" : "application/x-www-form-urlencoded; charset=utf-8";
@@ -736,6 +757,7 @@ export async function startGitHubStandIn({
       fail,
       requests,
       clearRequests: () => { log = []; },
+      hugeAnswers: () => hugeAnswers.map((r) => ({ ...r })),
       reset,
       issueToken,
     },
