@@ -58,9 +58,21 @@ TEST_CASE("cimd: SSRF guards refuse addresses, local names, ports, userinfo, fra
                           "https://a.localhost/c.json", "https://printer.local/c.json", "https://db.internal/c.json",
                           "https://intranet/c.json", "https://client.example:8443/c.json", "https://u@client.example/c.json",
                           "https://client.example/c.json#x", "https://client.example/a/../c.json", "https://client.example/",
-                          "http://client.example/c.json", "https://1.1.1.1.in-addr.arpa/c.json"}) {
+                          "http://client.example/c.json", "https://1.1.1.1.in-addr.arpa/c.json",
+                          // Spellings URL parsers turn into addresses, and a trailing dot:
+                          "https://0x7f.0.0.1/c.json", "https://127%2e0%2e0.1/c.json", "https://0x0a.0.0.1/c.json",
+                          "https://2130706433/c.json", "https://localhost./c.json", "https://client.example./c.json",
+                          "https://client..example/c.json", "https://cli_ent.example/c.json"}) {
     INFO(bad);
     REQUIRE(oauth::client_id_url_problem(bad));
+  }
+}
+
+TEST_CASE("cimd: plain DNS names are accepted, IDN top-level labels too", "[oauth][cimd]") {
+  for (const char* good : {"https://client.example/c.json", "https://a-b.c9.example.org/x/c.json", "https://app.xn--p1ai/c.json",
+                           "https://CLIENT.Example/c.json"}) {
+    INFO(good);
+    REQUIRE_FALSE(oauth::client_id_url_problem(good));
   }
 }
 

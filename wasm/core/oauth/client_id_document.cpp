@@ -1,5 +1,7 @@
 #include "oauth/client_id_document.hpp"
 
+#include <cctype>
+
 #include <algorithm>
 #include <charconv>
 
@@ -72,6 +74,28 @@ bool is_client_id_url(std::string_view client_id) {
   return parts && parts->scheme == "https" && parts->path != "/";
 }
 
+// A DNS name as URL parsers will not reinterpret: labels of [a-z0-9-] (any case), no empty label
+// (so no trailing dot), and a last label that is alphabetic or an IDN "xn--" label. This refuses
+// every spelling of an address that parsers turn into one: 0x7f.0.0.1, 127%2e0%2e0.1, 2130706433,
+// 0x0a.0.0.1, and "localhost." (threat model finding 30).
+static bool is_plain_dns_name(std::string_view host) {
+  std::size_t label_start = 0;
+  for (std::size_t i = 0; i <= host.size(); ++i) {
+    if (i < host.size() && host[i] != '.') {
+      const char c = host[i];
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) return false;
+      continue;
+    }
+    if (i == label_start) return false;  // an empty label
+    label_start = i + 1;
+  }
+  const std::string_view last = host.substr(host.rfind('.') + 1);
+  if (last.size() > 4 && (last.substr(0, 4) == "xn--" || last.substr(0, 4) == "XN--")) return true;
+  for (char c : last)
+    if (!std::isalpha(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
 std::optional<std::string> client_id_url_problem(std::string_view url) {
   if (url.size() > 2048) return "the client_id URL is too long";
   if (url.find('#') != std::string_view::npos) return "the client_id URL has a fragment";
@@ -81,7 +105,8 @@ std::optional<std::string> client_id_url_problem(std::string_view url) {
   if (parts->authority.find(':') != std::string::npos && parts->authority.back() != ']')
     return "the client_id URL names a port";
   const std::string host = http::host_of_authority(parts->authority);
-  if (host.empty() || is_ip_literal(host) || parts->authority.front() == '[') return "the client_id URL names an address, not a name";
+  if (host.empty() || is_ip_literal(host) || parts->authority.front() == '[' || !is_plain_dns_name(host))
+    return "the client_id URL names an address, not a name";
   if (host == "localhost" || ends_with(host, ".localhost") || ends_with(host, ".local") || ends_with(host, ".internal") ||
       ends_with(host, ".arpa") || host.find('.') == std::string::npos)
     return "the client_id URL names a local host";
