@@ -6,9 +6,11 @@
 // 1. A client_id is a document URL when it is https with a path other than "/". Anything else is a
 //    registered client id (oauth/store.hpp).
 // 2. SSRF guards before any fetch: https only, default port, no userinfo, no fragment, no dot
-//    segments, no IP literal and no local names (localhost, *.localhost, *.local, *.internal,
-//    *.arpa); in production the worker's `global_fetch_strictly_public` flag also keeps fetches
-//    off private addresses after DNS. At most 5 KiB, 5 s, no redirects followed.
+//    segments, no IP literal or other spelling of an address (the host must be a plain DNS name
+//    whose last label is alphabetic or "xn--"), and no local names (localhost, *.localhost,
+//    *.local, *.internal, *.arpa). A name that resolves to a private address is not caught here:
+//    `global_fetch_strictly_public` routes fetches as from the public Internet, which is not an
+//    address filter (docs/security.md §3). At most 5 KiB, 5 s, no redirects followed.
 // 3. The document must be a JSON object whose `client_id` equals the URL exactly, with
 //    `redirect_uris` (each acceptable per oauth/redirect_uri.hpp); `client_name` a string if
 //    present; `token_endpoint_auth_method` absent or "none" (a document cannot hold a secret);
