@@ -125,3 +125,23 @@ TEST_CASE("refresh: storage failure is 503 and leaves the grant as it was", "[oa
   host.fail_kv = false;
   REQUIRE(refresh(app, host, s, s.refresh_token).status == 200);
 }
+
+TEST_CASE("refresh: a retired token is a replay even when a stale KV copy still names it current (no rollback)",
+          "[oauth][token][refresh]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  const auto grant_keys = flow::keys_with_prefix(host, "grant:");
+  REQUIRE(grant_keys.size() == 1);
+  const auto stale = host.kv.at(grant_keys[0]);  // the KV mirror as the code exchange left it: r0 current
+  const std::string r0 = s.refresh_token;
+  const std::string r1 = fake::body_json(refresh(app, host, s, r0))["refresh_token"].get<std::string>();
+  const std::string r2 = fake::body_json(refresh(app, host, s, r1))["refresh_token"].get<std::string>();
+  REQUIRE(!r2.empty());
+  host.kv[grant_keys[0]] = stale;  // a lagging or failed mirror write: KV still says r0 is current
+  auto replay = refresh(app, host, s, r0);  // a thief with the retired r0
+  REQUIRE(replay.status == 400);
+  REQUIRE(fake::body_json(replay)["error"] == "invalid_grant");
+  // The grant ended: the legitimate client's newest token is refused too (RFC 9700 §4.14.2).
+  REQUIRE(refresh(app, host, s, r2).status == 400);
+}

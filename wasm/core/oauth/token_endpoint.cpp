@@ -293,18 +293,23 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
     return base::constant_time_equal(*presented_id, string_of(g, "refreshTokenId")) ||
            base::constant_time_equal(*presented_id, string_of(g, "previousRefreshTokenId"));
   };
-  // Another writer (the TypeScript library on the same namespace) rotated it in KV: start from its view.
-  if (!in_window(grant) && snap->kv_record && in_window(*snap->kv_record)) grant = *snap->kv_record;
+  auto retired_in = [&](const Json& g) {
+    bool retired = false;
+    if (const Json* old = json::find(g, "retiredRefreshTokenIds"); old && old->is_array())
+      for (const Json& id : *old) retired = retired || (id.is_string() && base::constant_time_equal(id.get_ref<const std::string&>(), *presented_id));
+    return retired;
+  };
+  // Another writer (the TypeScript library on the same namespace) rotated it in KV: start from its
+  // view, unless the grant's object already retired this token (then the KV copy is merely stale,
+  // and taking it would roll the grant back for whoever holds a retired token).
+  if (!in_window(grant) && !retired_in(grant) && snap->kv_record && in_window(*snap->kv_record)) grant = *snap->kv_record;
   const bool is_current = base::constant_time_equal(*presented_id, string_of(grant, "refreshTokenId"));
   const bool is_previous =
       !is_current && base::constant_time_equal(*presented_id, string_of(grant, "previousRefreshTokenId"));
   if (!is_current && !is_previous) {
     // RFC 9700 §4.14.2: a refresh token that was rotated away is being replayed; someone holds a
     // copy. The grant ends, for the legitimate client too.
-    bool retired = false;
-    if (const Json* old = json::find(grant, "retiredRefreshTokenIds"); old && old->is_array())
-      for (const Json& id : *old) retired = retired || (id.is_string() && base::constant_time_equal(id.get_ref<const std::string&>(), *presented_id));
-    if (retired && string_of(grant, "clientId") == client.id()) {
+    if (retired_in(grant) && string_of(grant, "clientId") == client.id()) {
       auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, ctx.now_s(), ctx.cache);
       if (!revoked) co_return unavailable();
       co_return json_error(400, "invalid_grant", "This refresh token was already rotated; the grant is revoked");
