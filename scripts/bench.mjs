@@ -131,17 +131,20 @@ async function main() {
     if (setups.ours) setups.ours.wasmSha256AfterStatic = sha256File(join(ROOT, "worker-shim/generated/core.wasm"));
   }
 
-  let profile = null;
-  if (opts.profile && targets.includes("ours")) {
-    console.log("== profile: ours built with --profiling-funcs (build/wasm-profile), one more start, CPU profiles of add on /mcp and on /sse");
-    const shim = profilingShim();
-    try {
-      const target = Object.assign(Object.create(TARGETS.ours), { snapshot: shim, phases: [] });
-      mkdirSync(join(ROOT, "bench-results"), { recursive: true });
-      const r = await measureStart(target, 0, opts, (ctx, procs) => captureProfiles(ctx, procs, { outDir: join(ROOT, "bench-results"), stamp: started }));
-      profile = r.extra;
-    } finally {
-      shim.remove();
+  const profiles = {};
+  if (opts.profile) {
+    for (const name of ["ours", "peer"].filter((t) => targets.includes(t))) {
+      console.log(`== profile: one more start of ${name}${name === "ours" ? " (built with --profiling-funcs in build/wasm-profile)" : ""}, CPU profiles of add on /mcp and on /sse`);
+      const shim = name === "ours" ? profilingShim() : null;
+      try {
+        const target = Object.assign(Object.create(TARGETS[name]), { phases: [] }, shim ? { snapshot: shim } : {});
+        mkdirSync(join(ROOT, "bench-results"), { recursive: true });
+        const r = await measureStart(target, 0, opts, (ctx, procs) =>
+          captureProfiles(ctx, procs, { outDir: join(ROOT, "bench-results"), stamp: started, label: name, note: shim ? "; core.wasm with --profiling-funcs" : "" }));
+        profiles[name] = r.extra;
+      } finally {
+        shim?.remove();
+      }
     }
   }
 
@@ -162,7 +165,7 @@ async function main() {
   console.log(tables.workers + "\n");
   console.log("Targets of the issue (ours against the peer and kv-floor):\n");
   console.log(tables.goals);
-  if (profile) console.log(`\n${profile.text}`);
+  for (const p of Object.values(profiles)) console.log(`\n${p.text}`);
 
   const failures = runs.flatMap((r) => Object.entries(r.phases).map(([key, p]) => ({ r, key, p })))
     .filter(({ p }) => failureCount(p.failures) + failureCount(p.warmup.failures) > 0)
@@ -194,7 +197,7 @@ async function main() {
     goals,
     statics,
     runs,
-    profile: profile && { files: profile.files, top: profile.top },
+    profiles: Object.fromEntries(Object.entries(profiles).map(([k, p]) => [k, { files: p.files, top: p.top }])),
     problems: { failures, runtimeReplaced: replaced },
     tables,
   };
