@@ -99,8 +99,8 @@ async function main() {
   }
   if (opts.rounds < 3) console.log(`== note: ${opts.rounds} round(s): the figures are not medians of 3 fresh starts`);
 
-  console.log(`== load: ${opts.rounds} fresh starts per worker (${targets.join(", ")}); per start: ${opts.flows} OAuth flows, ${opts.inits} initialize, ` +
-    `${opts.requests} add per load (after ${opts.warmup} warm-up; sequential and ${opts.concurrency} concurrent; /mcp and /sse), ${opts.userinfo} userInfoOctokit`);
+  console.log(`== load: ${opts.rounds} fresh starts per worker (${targets.join(", ")}); per start ${opts.requests} add per load after ${opts.warmup} warm-up ` +
+    `(sequential and ${opts.concurrency} concurrent; /mcp, and /sse for ours and peer); ours and peer also ${opts.flows} OAuth flows, ${opts.inits} initialize, ${opts.userinfo} userInfoOctokit`);
   const runs = [];
   for (let round = 1; round <= opts.rounds; round++) {
     for (const name of targets) {
