@@ -134,7 +134,7 @@ async function main() {
   const profiles = {};
   if (opts.profile) {
     for (const name of ["ours", "peer"].filter((t) => targets.includes(t))) {
-      console.log(`== profile: one more start of ${name}${name === "ours" ? " (built with --profiling-funcs in build/wasm-profile)" : ""}, CPU profiles of add on /mcp and on /sse`);
+      console.log(`== profile: one more start of ${name}${name === "ours" ? " (built with --profiling-funcs in build/wasm-profile)" : ""}, CPU profiles of each phase`);
       const shim = name === "ours" ? profilingShim() : null;
       try {
         const target = Object.assign(Object.create(TARGETS[name]), { phases: [] }, shim ? { snapshot: shim } : {});
@@ -157,7 +157,8 @@ async function main() {
   console.log(`\n== results (${note}; ${started.toISOString()})\n`);
   console.log(tables.phases);
   console.log("\nCPU ms: CPU time (utime+stime) of the workerd process that runs the worker, per unit (a flow, an initialize pair, a call).");
-  console.log("per s: units per second of wall time. proxy CPU ms: wrangler's dev-proxy workerd (not part of the worker's cost).");
+  console.log("per s: units per second of wall time. proxy CPU ms: wrangler's dev-proxy workerd; wrangler CPU ms: wrangler's Node process");
+  console.log("(it receives every console line of the worker through the inspector); neither is part of the worker's CPU.");
   for (const name of targets) {
     for (const [what, why] of Object.entries(TARGETS[name].skipped ?? {})) console.log(`${name}: no ${what} figures: ${why}.`);
   }

@@ -132,6 +132,8 @@ test("medians, ratios and the targets' pass/miss", () => {
   assert.equal(fmtRatio(0.25), "0.25x");
   assert.equal(fmtRatio(12.34), "12.3x");
   assert.equal(fmtRatio(NaN), "–");
+  assert.equal(fmtRatio(0.23 / 480.16), "0.00048x");
+  assert.equal(fmtRatio(0), "0.00x");
 
   const phase = (cpuMs, perSecond) => ({ unit: "call", count: 10, concurrency: 1, cpuMs, perSecond, p50Ms: 1, p99Ms: 2 });
   const run = (target, cpu, perSecond, rssAfterKiB) => ({

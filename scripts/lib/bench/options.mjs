@@ -23,8 +23,8 @@ targets with pass/miss, and writes bench-results/bench-<timestamp>.json. Method:
   --no-build        do not run scripts/build first (ours uses the release build already there)
   --no-static       skip upload sizes and wrangler check startup
   --profile         after the measured rounds, one more start of ours (core.wasm linked with
-                    --profiling-funcs) and of the peer, with V8 CPU profiles of add on /mcp and
-                    on /sse through the inspector (bench-results/*.cpuprofile; top frames printed)
+                    --profiling-funcs) and of the peer, with a V8 CPU profile of each phase
+                    through the inspector (bench-results/*.cpuprofile; top frames printed)
   -h, --help        this text
 
 A quick look while developing:  bash scripts/bench --rounds 1 --requests 200 --targets ours,peer`;

@@ -4,7 +4,8 @@
 // process) are read before and after.
 //
 //   oauth         the whole OAuth flow of a new client in a new browser (scripts/lib/bench/oauth_flow.mjs),
-//                 sequential; unit: one flow (7 requests to the worker, 2 to the stand-in).
+//                 sequential; unit: one flow (5 requests to the worker; the browser and the worker
+//                 each make 2 to the stand-in).
 //   initialize    POST /mcp initialize (a new session) + notifications/initialized, sequential;
 //                 unit: the pair.
 //   mcp-add-seq   POST /mcp tools/call add {a:1,b:2}, one at a time.
@@ -16,12 +17,12 @@
 //   userinfo      POST /mcp tools/call userInfoOctokit (the worker reads GET /user from the stand-in
 //                 with the user's GitHub token), sequential.
 // Every reply is checked (status, and the tool's text); failures are counted and reported.
+import os from "node:os";
 import { newAgent, post, runLoad } from "./http.mjs";
 import { INITIALIZED_BODY, SSE_PROTOCOL_VERSION, addBody, initializeBody, isAddReply, isUserInfoReply, userInfoBody } from "./mcp.mjs";
 import { oauthFlow } from "./oauth_flow.mjs";
 import { MS_PER_TICK, machineBusyTicks, ticks } from "./proc.mjs";
 import { openSseSession, sseCall, sseNotify } from "./sse_client.mjs";
-import os from "node:os";
 
 const tenth = (n) => Math.max(1, Math.ceil(n / 10));
 
@@ -75,13 +76,14 @@ export const PHASES = {
     count: (o) => o.inits, warmup: (o) => tenth(o.inits), concurrency: () => 1,
     open: async (ctx) => {
       const agent = newAgent(1);
-      const { "mcp-session-id": _, ...headers } = ctx.session.mcpHeaders;
+      // initialize carries neither a session id nor MCP-Protocol-Version (it negotiates the version).
+      const { "mcp-session-id": _s, "mcp-protocol-version": version, ...headers } = ctx.session.mcpHeaders;
       return {
         call: async (i) => {
           const init = await post(agent, ctx.server.port, "/mcp", headers, initializeBody(i));
           const sessionId = init.headers?.["mcp-session-id"];
           if (init.status !== 200 || !sessionId || !init.body.includes('"protocolVersion"')) return { ok: false, status: init.status, error: init.error, body: init.body };
-          const note = await post(agent, ctx.server.port, "/mcp", { ...headers, "mcp-session-id": sessionId }, INITIALIZED_BODY);
+          const note = await post(agent, ctx.server.port, "/mcp", { ...headers, "mcp-protocol-version": version, "mcp-session-id": sessionId }, INITIALIZED_BODY);
           return { ok: note.status === 202, status: note.status, error: note.error, body: note.body };
         },
         close: () => agent.destroy(),

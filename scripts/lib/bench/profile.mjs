@@ -2,7 +2,8 @@
 // ours with a core.wasm that is the release build linked with --profiling-funcs (same code,
 // function names kept; built in build/wasm-profile, never in worker-shim/generated). V8 CPU
 // profiles are taken through wrangler dev's inspector (Chrome DevTools protocol: Profiler.start /
-// Profiler.stop) while add runs on /mcp and on /sse, sequential and concurrent. Writes
+// Profiler.stop) during each phase the measured starts ran (OAuth flow, initialize, add on /mcp and
+// on /sse, sequential and concurrent, userInfoOctokit). Writes
 // bench-results/profile-<stamp>-<worker>-<load>.cpuprofile (open in Chrome DevTools or VS Code) and
 // prints the top frames by self and by total time, JS frames with the bundled module they come from.
 // The profiler's sampling adds overhead: profiles show where time goes, not how much there is.
@@ -163,7 +164,8 @@ export function topFrames(profile, n = 15, moduleOf) {
   return { busyMs: busy / 1000, self: top(self), total: top(total) };
 }
 
-const LOADS = ["mcp-add-seq", "mcp-add-conc", "sse-add-seq", "sse-add-conc"];
+// Every phase ours and the peer run (phases.mjs), with the counts of the measured starts.
+const LOADS = ["oauth", "initialize", "mcp-add-seq", "mcp-add-conc", "sse-add-seq", "sse-add-conc", "userinfo"];
 
 // Runs after the measured phases of the profiling start (measure.mjs `extra`).
 export async function captureProfiles(ctx, _procs, { outDir, stamp, label, note = "" }) {
@@ -190,7 +192,7 @@ export async function captureProfiles(ctx, _procs, { outDir, stamp, label, note 
         writeFileSync(file, JSON.stringify(profile));
         files.push(file.slice(ROOT.length + 1));
         top[key] = topFrames(profile, 15, moduleOf);
-        lines.push(`\n${phase.label.replace("concurrent", `${concurrency} concurrent`)} (${n} calls, ${top[key].busyMs.toFixed(0)} ms sampled; ${files.at(-1)}):`);
+        lines.push(`\n${phase.label.replace("concurrent", `${concurrency} concurrent`)} (${n} ${phase.unit}s, ${top[key].busyMs.toFixed(0)} ms sampled; ${files.at(-1)}):`);
         lines.push("  self time:");
         for (const f of top[key].self) lines.push(`    ${(100 * f.share).toFixed(1).padStart(5)} %  ${f.name}`);
         lines.push("  total time (the frame and what it calls):");

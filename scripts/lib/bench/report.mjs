@@ -15,9 +15,11 @@ export function median(xs) {
 
 export const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : NaN);
 export const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
-// A ratio as "0.25x"; two significant decimals below 10, one above, none above 100.
+// A ratio as "0.25x": two decimals up to 10, one up to 100, none above; two significant digits
+// below 0.1.
 export function fmtRatio(x) {
   if (!Number.isFinite(x)) return "–";
+  if (x > 0 && x < 0.1) return `${x.toPrecision(2)}x`;
   return `${x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2)}x`;
 }
 // A measured value with as many decimals as its size deserves (3 below 10, 2 below 100, else 1).
@@ -107,12 +109,13 @@ export function phaseTable(summary, targets, concurrency) {
       const cpuVs = (b) => fmtRatio(ratio(x.cpuMs, summary[b]?.phases[key]?.cpuMs));
       const label = PHASES[key].label.replace("concurrent", `${concurrency} concurrent`);
       rows.push([label, t, fmt(x.p50Ms), fmt(x.p99Ms), fmt(x.perSecond, 0), fmt(x.cpuMs, 3), cpuVs("peer"), cpuVs("kv-floor"), cpuVs("hello"),
-        fmtRatio(ratio(x.perSecond, summary.peer?.phases[key]?.perSecond)), fmtRatio(ratio(x.p50Ms, summary.peer?.phases[key]?.p50Ms)), fmt(x.proxyCpuMs, 3)]);
+        fmtRatio(ratio(x.perSecond, summary.peer?.phases[key]?.perSecond)), fmtRatio(ratio(x.p50Ms, summary.peer?.phases[key]?.p50Ms)),
+        fmt(x.proxyCpuMs, 3), fmt(x.wranglerNodeCpuMs, 3)]);
     }
   }
   return table(
-    ["phase", "worker", "p50 ms", "p99 ms", "per s", "CPU ms", "CPU vs peer", "CPU vs kv-floor", "CPU vs hello", "per s vs peer", "p50 vs peer", "proxy CPU ms"],
-    rows, "llrrrrrrrrrr",
+    ["phase", "worker", "p50 ms", "p99 ms", "per s", "CPU ms", "CPU vs peer", "CPU vs kv-floor", "CPU vs hello", "per s vs peer", "p50 vs peer", "proxy CPU ms", "wrangler CPU ms"],
+    rows, "llrrrrrrrrrrr",
   );
 }
 
@@ -120,6 +123,7 @@ const WORKER_FIGURES = [
   ["static.gzipKiB", "upload, gzip KiB", 2],
   ["static.totalKiB", "upload, total KiB", 2],
   ["static.startupMs", "wrangler check startup, profile ms", 1],
+  ["static.startupBusyMs", "wrangler check startup, sampled busy ms", 1],
   ["start.firstAnswerMs", "first answer after spawning wrangler dev, ms", 0],
   ["start.rssIdleMiB", "worker RSS idle (after start), MiB", 1],
   ["start.rssAfterMiB", "worker RSS after the run, MiB", 1],
