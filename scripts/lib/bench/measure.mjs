@@ -55,7 +55,8 @@ export async function measureStart(target, round, opts, extra) {
       ...ids, wranglerNodePid: procs.nodePid, evidence, sameRuntime: !!st && st.starttime === ids.workerStart, phases, extra: extraResult,
     };
   } catch (e) {
-    failed = true;
+    failed = true; // its temporary directory (config, wrangler.log) is kept and named by the error
+    if (e && typeof e === "object" && !e.server) e.server = server;
     throw e;
   } finally {
     await stopServer(server, { keepTmp: failed });
