@@ -1,6 +1,8 @@
-// Benchmark baseline "kv-floor" (scripts/bench): a plain JS Worker that does the host work a product
-// `tools/call` cannot avoid today, and nothing else, so that "ours − kv-floor" measures what the
-// C++/wasm core and the shim cost on top of that work. One measured request (POST /mcp) runs STEPS:
+// Benchmark baseline "kv-floor" (scripts/bench): a plain JS Worker that does what a bearer check
+// costs at minimum, and nothing else. It is the check `@cloudflare/workers-oauth-provider` makes on
+// every API request (the peer's library), with the same keys and algorithms, in the fewest host
+// calls plain JS allows, so that "ours / kv-floor" measures what ours costs on top of the
+// unavoidable work. One measured request (POST /mcp) runs STEPS, in order:
 //
 //   1. readBody      the request body as text (not parsed).
 //   2. bearer        `Authorization: Bearer <token>`; the token must have the issued shape
@@ -8,55 +10,44 @@
 //   3. tokenId       ONE SHA-256 of the token (crypto.subtle.digest), as lower-case hex.
 //   4. tokenRecord   ONE KV get of `token:{user}:{grant}:{tokenId}` (a hit: the record the bench
 //                    seeded, of the product's shape and size), read as JSON; 401 when it is missing
-//                    or its `expiresAt` (seconds) has passed. Steps 2–4 are the product's bearer gate
-//                    (wasm/core/oauth/bearer.cpp) without its audience and field checks.
-//   5. session       the product's Mcp-Session-Id check (wasm/core/app/sessions.cpp), same id format
-//                    `s1.<b64url(signed)>.<b64url(mac)>`: base64url-decode, then IN PARALLEL
-//                    (Promise.all) ONE HMAC-SHA256 over the signed bytes (crypto.subtle.sign with a
-//                    CryptoKey imported once per isolate, as the shim caches its key) and ONE KV get
-//                    of the tombstone `mcp-session-ended:{nonce}` (a miss); the MAC is compared in
-//                    constant time. 404 on a bad id, a bad MAC or a tombstone.
-//   6. a fixed small JSON-RPC reply (the body is never parsed: no JSON-RPC dispatch, no tool).
+//                    or its `expiresAt` (seconds) has passed.
+//   5. wrappingKey   ONE HMAC-SHA256 of the token under the library's fixed wrapping-key HMAC key
+//                    (that key imported once per isolate), imported as an AES-KW key.
+//   6. unwrapKey     ONE AES-KW unwrap of the record's `wrappedEncryptionKey` (base64) into the
+//                    grant's AES-GCM key.
+//   7. decryptProps  ONE AES-GCM decrypt of `grant.encryptedProps` (base64, 12-byte zero IV, as the
+//                    library does: each key encrypts one value), checked by its tag, not parsed.
+//   8. a fixed small JSON-RPC reply (the body is never parsed: no JSON-RPC dispatch, no tool).
 //
-// So per request: 1 SHA-256, 1 HMAC-SHA256, 2 KV gets (1 hit, 1 miss), no KV write.
+// So per request: 1 SHA-256, 1 KV get (a hit), 1 HMAC-SHA256, 1 AES-KW unwrap, 1 AES-GCM decrypt,
+// no KV write, and no Mcp-Session-Id check (the bench sends one; this worker ignores it).
 //
 // POST /_bench/seed (called once per start by the bench before it measures; never measured):
-// with `Authorization: Bearer <token>` and the token record (JSON) as the body, it stores the record
-// under step 4's key (TTL 1 h) and answers `{"sessionId": ...}`, a session id step 5 accepts.
+// with `Authorization: Bearer <token>` and `{ record, props }` as the body, it seals `props` as the
+// library does (a random AES-GCM key encrypts them; the key is wrapped with AES-KW under the token's
+// HMAC-derived key), puts both into `record` (`grant.encryptedProps`, `wrappedEncryptionKey`) and
+// stores it under step 4's key (TTL 1 h). Answers 204.
 //
-// To extend (e.g. the AES steps of a tool that opens the user's props), add a step to STEPS: each
-// step is `async (ctx) => {}`, may keep what it made on `ctx`, and may return a Response to stop.
+// To extend, add a step to STEPS: each step is `async (ctx) => {}`, may keep what it made on
+// `ctx`, and may return a Response to stop.
 const REPLY = '{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"3"}]}}';
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder();
-// A fixed key: this worker guards nothing. The product derives its key from COOKIE_ENCRYPTION_KEY
-// once per instance; both import the CryptoKey once per isolate.
-const MAC_KEY_BYTES = utf8.encode("bench kv-floor session MAC key, 32B");
-let macKey = null;
-const sessionKey = async () =>
-  (macKey ??= await crypto.subtle.importKey("raw", MAC_KEY_BYTES, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]));
+// workers-oauth-provider's WRAPPING_KEY_HMAC_KEY (also ours': wasm/core/oauth/token_crypto.hpp).
+const WRAPPING_KEY_HMAC_KEY = new Uint8Array([
+  34, 126, 38, 134, 141, 241, 225, 109, 128, 112, 234, 23, 151, 91, 71, 166,
+  130, 24, 250, 135, 40, 174, 222, 133, 181, 29, 74, 217, 150, 202, 202, 67,
+]);
+const ZERO_IV = new Uint8Array(12);
+let hmacKey = null;
+const wrappingHmacKey = async () =>
+  (hmacKey ??= await crypto.subtle.importKey("raw", WRAPPING_KEY_HMAC_KEY, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]));
 
-const ALPHABET = /^[A-Za-z0-9]+$/;
+const ALPHABET = /^[A-Za-z0-9_-]+$/;
 const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
-const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-function unb64url(text) {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    return Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
-function equalConstantTime(a, b) {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}
-const json = (status, body) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+const toBase64 = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf)));
 const unauthorized = () =>
   new Response('{"error":"invalid_token"}', { status: 401, headers: { "content-type": "application/json", "www-authenticate": 'Bearer realm="OAuth", error="invalid_token"' } });
-const notFound = () => json(404, { jsonrpc: "2.0", id: null, error: { code: -32600, message: "Session not found" } });
 
 // `{user}:{grant}:{secret}` -> { user, grant }, or null (the product's split_token).
 function splitToken(token) {
@@ -77,6 +68,10 @@ function bearerToken(request) {
 async function tokenKey(token, parts) {
   return `token:${parts.user}:${parts.grant}:${hex(await crypto.subtle.digest("SHA-256", utf8.encode(token)))}`;
 }
+async function keyWrappingKey(token, usage) {
+  const derived = await crypto.subtle.sign("HMAC", await wrappingHmacKey(), utf8.encode(token));
+  return crypto.subtle.importKey("raw", derived, { name: "AES-KW" }, false, [usage]);
+}
 
 const STEPS = [
   async function readBody(ctx) {
@@ -91,22 +86,18 @@ const STEPS = [
     ctx.tokenKey = await tokenKey(ctx.token, ctx.tokenParts);
   },
   async function tokenRecord(ctx) {
-    const record = await ctx.env.OAUTH_KV.get(ctx.tokenKey, "json");
-    if (!record || !(Date.now() < record.expiresAt * 1000)) return unauthorized();
+    ctx.record = await ctx.env.OAUTH_KV.get(ctx.tokenKey, "json");
+    if (!ctx.record || !(Date.now() < ctx.record.expiresAt * 1000)) return unauthorized();
   },
-  async function session(ctx) {
-    const id = ctx.request.headers.get("mcp-session-id") ?? "";
-    const [prefix, signedText, macText, extra] = id.split(".");
-    const signed = unb64url(signedText ?? "");
-    const mac = unb64url(macText ?? "");
-    if (prefix !== "s1" || extra !== undefined || !signed || !mac || mac.length !== 32) return notFound();
-    const nonce = utf8Decoder.decode(signed).split("|")[3];
-    if (!nonce) return notFound();
-    const [expected, tombstone] = await Promise.all([
-      sessionKey().then((key) => crypto.subtle.sign("HMAC", key, signed)),
-      ctx.env.OAUTH_KV.get(`mcp-session-ended:${nonce}`),
-    ]);
-    if (!equalConstantTime(new Uint8Array(expected), mac) || tombstone !== null) return notFound();
+  async function wrappingKey(ctx) {
+    ctx.kek = await keyWrappingKey(ctx.token, "unwrapKey");
+  },
+  async function unwrapKey(ctx) {
+    ctx.propsKey = await crypto.subtle.unwrapKey("raw", fromBase64(ctx.record.wrappedEncryptionKey), ctx.kek, "AES-KW",
+      { name: "AES-GCM" }, false, ["decrypt"]);
+  },
+  async function decryptProps(ctx) {
+    ctx.props = await crypto.subtle.decrypt({ name: "AES-GCM", iv: ZERO_IV }, ctx.propsKey, fromBase64(ctx.record.grant.encryptedProps));
   },
 ];
 
@@ -114,11 +105,12 @@ async function seed(request, env) {
   const token = bearerToken(request);
   const parts = token && splitToken(token);
   if (!parts) return unauthorized();
-  await env.OAUTH_KV.put(await tokenKey(token, parts), await request.text(), { expirationTtl: 3600 });
-  const nonce = b64url(crypto.getRandomValues(new Uint8Array(16)));
-  const signed = utf8.encode(`mcp|2025-06-18|${Math.floor(Date.now() / 1000)}|${nonce}|${parts.user}|bench-client`);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await sessionKey(), signed));
-  return json(200, { sessionId: `s1.${b64url(signed)}.${b64url(mac)}` });
+  const { record, props } = await request.json();
+  const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"]);
+  record.grant.encryptedProps = toBase64(await crypto.subtle.encrypt({ name: "AES-GCM", iv: ZERO_IV }, key, utf8.encode(JSON.stringify(props))));
+  record.wrappedEncryptionKey = toBase64(await crypto.subtle.wrapKey("raw", key, await keyWrappingKey(token, "wrapKey"), "AES-KW"));
+  await env.OAUTH_KV.put(await tokenKey(token, parts), JSON.stringify(record), { expirationTtl: 3600 });
+  return new Response(null, { status: 204 });
 }
 
 export default {
