@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <limits>
 
 #include "http/form.hpp"
 #include "oauth/store.hpp"
@@ -177,6 +178,20 @@ TEST_CASE("an expired state (10 minutes) is refused with a page", "[github][call
   REQUIRE(r.log.find("\"reason\":\"state_expired\"") != std::string::npos);
   REQUIRE(f.fh.fetched.empty());
   REQUIRE(flow::keys_with_prefix(f.fh, "grant:").empty());
+}
+
+// Fuzzing: a stored createdAt of -2^63 overflowed `now - createdAt`.
+TEST_CASE("a stored state whose createdAt is not a safe integer has expired", "[github][callback][expiry][fuzz]") {
+  Fixture f;
+  auto g = f.to_github();
+  const std::string key = "oauth:state:" + g.state;
+  Json state = flow::kv_json(f.fh, key);
+  state["createdAt"] = std::numeric_limits<std::int64_t>::min();
+  f.fh.kv[key].value = json::dump(state);
+  auto r = f.back(g);
+  require_failure_page(r, 400);
+  REQUIRE(r.body.find("expired") != std::string::npos);
+  REQUIRE(f.fh.fetched.empty());
 }
 
 TEST_CASE("the state is single use: deleted before GitHub is asked anything", "[github][callback]") {

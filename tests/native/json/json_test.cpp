@@ -63,3 +63,18 @@ TEST_CASE("typed readers return nullptr on missing keys and wrong types", "[json
   REQUIRE(json::get_object(o, "s") == nullptr);
   REQUIRE(json::find(json::Json::array(), "s") == nullptr);
 }
+
+// Fuzzing found a stored timestamp of -2^63 overflowing `now - createdAt` (docs/security.md).
+TEST_CASE("get_safe_integer takes only integers JavaScript holds exactly", "[json][fuzz]") {
+  const auto v = json::parse(R"({"a":1750000000,"b":-9007199254740991,"c":9007199254740992,"d":-9223372036854775808,
+                                 "e":18446744073709551615,"f":1.5,"g":"1","h":null,"i":9007199254740991})");
+  REQUIRE(v.value);
+  REQUIRE(json::get_safe_integer(*v.value, "a") == 1750000000);
+  REQUIRE(json::get_safe_integer(*v.value, "b") == -9007199254740991);
+  REQUIRE(json::get_safe_integer(*v.value, "i") == 9007199254740991);
+  for (const char* key : {"c", "d", "e", "f", "g", "h", "missing"}) {
+    INFO(key);
+    REQUIRE_FALSE(json::get_safe_integer(*v.value, key));
+  }
+  REQUIRE_FALSE(json::get_safe_integer(json::Json::array({1}), "a"));
+}

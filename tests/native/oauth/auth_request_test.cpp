@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 using json::Json;
 
 namespace {
@@ -74,4 +76,16 @@ TEST_CASE("a stored request missing a field or with a wrong type is no request",
   REQUIRE_FALSE(oauth::AuthRequest::from_json(Json::array()));
   REQUIRE_FALSE(oauth::AuthRequest::from_json(Json()));
   REQUIRE_FALSE(oauth::AuthRequest::from_json(Json("text")));
+}
+
+// Fuzzing: an issuedAt of -2^63 overflowed `now - issuedAt` at the consent POST.
+TEST_CASE("a stored request whose issuedAt is not a safe integer is no request", "[oauth][auth_request][fuzz]") {
+  const Json good = sample().to_json();
+  for (const Json& bad : {Json(std::numeric_limits<std::int64_t>::min()), Json(std::numeric_limits<std::uint64_t>::max()),
+                          Json(9007199254740992LL)}) {
+    INFO(json::dump(bad));
+    Json r = good;
+    r["issuedAt"] = bad;
+    REQUIRE_FALSE(oauth::AuthRequest::from_json(r));
+  }
 }

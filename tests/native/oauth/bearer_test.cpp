@@ -336,3 +336,19 @@ TEST_CASE("props round-trip: encrypt_props, wrap under the access token, open_pr
                         return op.kind == host::OpKind::aes_gcm_decrypt;
                       })));
 }
+
+// Fuzzing: an expiresAt of 1e300 was converted to int64 (undefined behaviour; UBSan aborts).
+TEST_CASE("a token record's expiresAt far out of range is compared, never converted", "[oauth][bearer][fuzz]") {
+  Fixture f;
+  const std::string key = f.token_key();
+  Json record = flow::kv_json(f.fh, key);
+  record["expiresAt"] = 1e300;  // far future: still a valid token
+  f.fh.kv[key].value = json::dump(record);
+  REQUIRE(f.check_token("/mcp", f.user.access_token));
+  record["expiresAt"] = -1e300;  // far past
+  f.fh.kv[key].value = json::dump(record);
+  auto r = f.check_token("/mcp", f.user.access_token);
+  REQUIRE_FALSE(r);
+  REQUIRE(r.error().status == 401);
+  REQUIRE(header_or_empty(r.error(), "www-authenticate").find("expired") != std::string::npos);
+}

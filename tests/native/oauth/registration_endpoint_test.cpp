@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "http/form.hpp"
 #include "support/sign_in.hpp"
 
@@ -203,4 +205,18 @@ TEST_CASE("a registration is renewed by a successful token request past half its
   auto code = flow::code_for(app, fh, s.client_id);
   REQUIRE(flow::exchange(app, fh, code, s.client_id).status == 200);
   REQUIRE(flow::kv_json(fh, key)["registrationExpiresAt"] == fh.now_ms / 1000 + oauth::registration_ttl_seconds);
+}
+
+// Fuzzing: `registrationExpiresAt - now` overflowed for a stored -2^63.
+TEST_CASE("a registrationExpiresAt that is not a safe integer is never renewed and never overflows",
+          "[oauth][register][fuzz]") {
+  fake::FakeHost fh;
+  for (const json::Json& bad : {json::Json(std::numeric_limits<std::int64_t>::min()),
+                                json::Json(std::numeric_limits<std::uint64_t>::max()), json::Json(1.5e9)}) {
+    INFO(json::dump(bad));
+    const json::Json record{{"clientId", "abc"}, {"registrationExpiresAt", bad}};
+    host::Host h;
+    REQUIRE_FALSE(flow::drive(fh, h, oauth::renew_registration_if_due(h, record, fh.now_ms / 1000)));
+  }
+  REQUIRE(fh.count(host::OpKind::kv_put) == 0);
 }

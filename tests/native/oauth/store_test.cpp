@@ -7,6 +7,7 @@
 #include "support/fake_host.hpp"
 #include "support/oauth_flow.hpp"
 #include "support/sign_in.hpp"
+#include "wire/reader_writer.hpp"
 
 using flow::drive;
 using json::Json;
@@ -214,4 +215,51 @@ TEST_CASE("revoke_grant deletes the grant before its tokens, so nothing can mint
   REQUIRE(grant_batch < last_token_batch);
   REQUIRE(batches[grant_batch].size() == 1);
   REQUIRE(fh.kv.empty());
+}
+
+// Fuzzing: keys over KV's 512 bytes (a long client_id) reached KV, which throws: a 503.
+TEST_CASE("a key KV cannot hold reads as absent without asking KV", "[oauth][store][fuzz]") {
+  fake::FakeHost fh;
+  host::Host h;
+  REQUIRE(oauth::is_storable_key("client:abc"));
+  REQUIRE(oauth::is_storable_key(std::string(512, 'k')));
+  REQUIRE_FALSE(oauth::is_storable_key(std::string(513, 'k')));
+  REQUIRE_FALSE(oauth::is_storable_key(""));
+  REQUIRE_FALSE(oauth::is_storable_key("client:\xff"));  // the shim would read it as U+FFFD
+  auto client = drive(fh, h, oauth::get_client(h, std::string(600, 'c')));
+  REQUIRE(client);
+  REQUIRE_FALSE(*client);
+  auto record = drive(fh, h, oauth::get_json(h, "client:\xff"));
+  REQUIRE(record);
+  REQUIRE_FALSE(*record);
+  REQUIRE(fh.log.empty());
+}
+
+// Fuzzing: a listing reply with a name shorter than the prefix made a caller's substr throw
+// (an abort under -fno-exceptions). KV never lists outside the prefix; the core does not trust it.
+TEST_CASE("list_keys drops names outside the prefix, so revoke_grant deletes none of them", "[oauth][store][fuzz]") {
+  fake::FakeHost fh;
+  put(fh, "grant:u:GGGGGGGGGGGGGGGG", "{}");
+  put(fh, "token:u:GGGGGGGGGGGGGGGG:aa", "{}");
+  put(fh, "client:victim", "{}");
+  auto lying_list = [&fh](const host::Operation& op) -> host::OpResult {
+    if (op.kind != host::OpKind::kv_list) return fh.perform(op);
+    wire::Writer w;
+    w.u8(1);
+    w.bytes("");
+    w.u32(3);
+    for (const char* name : {"token:u:GGGGGGGGGGGGGGGG:aa", "client:victim", "t"}) {
+      w.bytes(name);
+      w.bytes("");
+    }
+    return {host::OpStatus::ok, std::move(w.buffer())};
+  };
+  host::Host h;
+  auto keys = drive(h, oauth::list_keys(h, "token:u:GGGGGGGGGGGGGGGG:"), lying_list);
+  REQUIRE(keys);
+  REQUIRE(keys->size() == 1);
+  REQUIRE(keys->front().name == "token:u:GGGGGGGGGGGGGGGG:aa");
+  REQUIRE(drive(h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000), lying_list));
+  REQUIRE(fh.kv.count("client:victim") == 1);
+  REQUIRE(fh.kv.count("token:u:GGGGGGGGGGGGGGGG:aa") == 0);
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <limits>
 
 #include "base/bytes.hpp"
 #include "oauth/store.hpp"
@@ -542,4 +543,44 @@ TEST_CASE("the revocation endpoint the metadata names revokes a token (RFC 7009)
   auto r = f.token("token=" + http::form_encode(access) + "&token_type_hint=access_token&client_id=" + f.client.client_id);
   CHECK(r.status == 200);
   CHECK(mcp_status(f, access) == 401);
+}
+
+// Fuzzing: a stored grant without encryptedProps made issue_access_token read a missing key of a
+// const Json (nlohmann asserts; undefined behaviour under NDEBUG in the wasm build), and a
+// createdAt of -2^63 overflowed `now - createdAt`.
+TEST_CASE("a stored grant missing encryptedProps or with createdAt -2^63 does not abort the code exchange",
+          "[oauth][token][fuzz]") {
+  Fixture f;
+  const std::string c = f.code();
+  const std::string key = f.grant_key_of(c);
+  Json grant = flow::kv_json(f.fh, key);
+  Json tampered = grant;
+  tampered["createdAt"] = std::numeric_limits<std::int64_t>::min();
+  f.fh.kv[key].value = json::dump(tampered);
+  auto expired = f.exchange(c);
+  REQUIRE(expired.status == 400);
+  REQUIRE(body_json(expired)["error"] == "invalid_grant");
+
+  grant.erase("encryptedProps");
+  f.fh.kv[key].value = json::dump(grant);
+  auto r = f.exchange(c);
+  REQUIRE(r.status == 200);
+  // The token record is written whole; without props it opens no GitHub tool, nothing more.
+  const std::string token = body_json(r)["access_token"].get<std::string>();
+  auto parts = oauth::split_token(token);
+  const Json record = flow::kv_json(f.fh, oauth::token_key(parts->user_id, parts->grant_id, flow::hex_sha256(f.fh, token)));
+  REQUIRE(record["grant"]["encryptedProps"] == "");
+  REQUIRE(record["grant"]["clientId"] == f.client.client_id);
+}
+
+// Fuzzing: a client_id longer than a KV key may be (512 bytes) reached KV, which throws, and the
+// client got 503 temporarily_unavailable; no such client can exist.
+TEST_CASE("/token with a client_id longer than a KV key can be is an unknown client, asked of no storage",
+          "[oauth][token][fuzz]") {
+  Fixture f;
+  f.fh.log.clear();
+  auto r = f.token("grant_type=authorization_code&code=x&code_verifier=y&client_id=" + std::string(600, 'c'));
+  REQUIRE(r.status == 401);
+  REQUIRE(body_json(r)["error"] == "invalid_client");
+  REQUIRE(f.fh.count(host::OpKind::kv_get) == 0);
 }

@@ -3,8 +3,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "app/app.hpp"
 #include "http/form.hpp"
+#include "oauth/store.hpp"
+#include "oauth/token_crypto.hpp"
 #include "support/fake_host.hpp"
 #include "support/oauth_flow.hpp"
 #include "support/requests.hpp"
@@ -144,4 +148,30 @@ TEST_CASE("refresh: a retired token is a replay even when a stale KV copy still 
   REQUIRE(fake::body_json(replay)["error"] == "invalid_grant");
   // The grant ended: the legitimate client's newest token is refused too (RFC 9700 §4.14.2).
   REQUIRE(refresh(app, host, s, r2).status == 400);
+}
+
+// Fuzzing: `expiresAt - now` overflowed for a stored -2^63; such a grant is now unreadable and
+// refused. A refresh token whose user part makes a grant key longer than KV allows reads nothing.
+TEST_CASE("refresh: a grant whose expiresAt is not a safe integer is refused, and oversized keys are not read",
+          "[oauth][token][refresh][fuzz]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  auto parts = oauth::split_token(s.refresh_token);
+  const std::string key = oauth::grant_key(parts->user_id, parts->grant_id);
+  for (const json::Json& bad : {json::Json(std::numeric_limits<std::int64_t>::min()), json::Json(1e300), json::Json("soon")}) {
+    INFO(json::dump(bad));
+    auto state = json::parse(host.grant_states.at(key));
+    REQUIRE(state.value);
+    (*state.value)["expiresAt"] = bad;
+    host.grant_states[key] = json::dump(*state.value);
+    auto r = refresh(app, host, s, s.refresh_token);
+    REQUIRE(r.status == 400);
+    REQUIRE(fake::body_json(r)["error"] == "invalid_grant");
+  }
+  host.log.clear();
+  const std::string long_user = std::string(600, 'u') + ":" + parts->grant_id + ":" + std::string(32, 'A');
+  auto r = refresh(app, host, s, long_user);
+  REQUIRE(r.status == 400);
+  REQUIRE(host.count(host::OpKind::grant_read) == 0);
 }

@@ -148,9 +148,9 @@ async::Task<http::Response> handle_callback(const http::Request& request, const 
   }
   auto stored = co_await oauth::get_json(host, state_key(*state));
   if (!stored) co_return oauth::unavailable_page();
-  const Json* created = *stored ? json::find(**stored, "createdAt") : nullptr;
+  const auto created = *stored ? json::get_safe_integer(**stored, "createdAt") : std::nullopt;
   // Expiry is checked here from the stored time; the KV TTL only collects garbage (>= 60 s, lazy).
-  if (!*stored || !created || !created->is_number_integer() || ctx.now_s() - created->get<std::int64_t>() > state_ttl_seconds) {
+  if (!*stored || !created || ctx.now_s() - *created > state_ttl_seconds) {
     http::Response page = with_cleared_state(
         error_page(400, "Sign-in expired", "This sign-in has expired or was already used. Start again from your MCP client."));
     page.outcome.reason = "state_expired";

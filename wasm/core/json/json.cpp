@@ -113,6 +113,20 @@ const Json* find(const Json& object, std::string_view key) {
   return it == object.end() ? nullptr : &*it;
 }
 
+std::optional<std::int64_t> get_safe_integer(const Json& object, std::string_view key) {
+  constexpr std::int64_t max_safe = (std::int64_t{1} << 53) - 1;
+  const Json* v = find(object, key);
+  if (!v || !v->is_number_integer()) return std::nullopt;
+  if (v->is_number_unsigned()) {
+    const auto u = v->get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(max_safe)) return std::nullopt;
+    return static_cast<std::int64_t>(u);
+  }
+  const auto i = v->get<std::int64_t>();
+  if (i > max_safe || i < -max_safe) return std::nullopt;
+  return i;
+}
+
 const std::string* get_string(const Json& object, std::string_view key) {
   const Json* v = find(object, key);
   return v && v->is_string() ? v->get_ptr<const std::string*>() : nullptr;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,10 @@ std::string dump(const Json& value);
 std::string number_text(double d);
 
 const Json* find(const Json& object, std::string_view key);
+// The integer at `key` when JavaScript holds it exactly (|v| <= 2^53 - 1, Number.MAX_SAFE_INTEGER),
+// as every timestamp this server or the TypeScript library writes; nullopt otherwise. Differences
+// and sums of such values and a time never overflow int64 (a stored -2^63 did: found by fuzzing).
+std::optional<std::int64_t> get_safe_integer(const Json& object, std::string_view key);
 const std::string* get_string(const Json& object, std::string_view key);
 const Json* get_object(const Json& object, std::string_view key);
 

@@ -23,13 +23,13 @@ std::optional<AuthRequest> AuthRequest::from_json(const Json& v) {
     *target = *s;
   }
   const Json* scope = json::find(v, "scope");
-  const Json* issued = json::find(v, "issuedAt");
-  if (!scope || !scope->is_array() || !issued || !issued->is_number_integer()) return std::nullopt;
+  const auto issued = json::get_safe_integer(v, "issuedAt");
+  if (!scope || !scope->is_array() || !issued) return std::nullopt;
   for (const Json& s : *scope) {
     if (!s.is_string()) return std::nullopt;
     r.scope.push_back(s.get_ref<const std::string&>());
   }
-  r.issued_at = issued->get<std::int64_t>();
+  r.issued_at = *issued;
   return r;
 }
 

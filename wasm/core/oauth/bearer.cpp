@@ -78,7 +78,8 @@ async::Task<base::Result<app::Principal, http::Response>> authenticate_bearer(co
   if (!*record) co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token is unknown or revoked")};
   const Json& r = **record;
   const Json* expires = json::find(r, "expiresAt");
-  if (!expires || !expires->is_number() || ctx.request.now_ms >= static_cast<std::int64_t>(expires->get<double>() * 1000))
+  // Compared as doubles: a stored 1e300 converted to int64 was UB (found by fuzzing).
+  if (!expires || !expires->is_number() || static_cast<double>(ctx.request.now_ms) >= expires->get<double>() * 1000)
     co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token has expired")};
   // The audience: one URL (1.x), several (0.x, any may cover the request), or none (0.8: bound to
   // the server, as 1.2.3 reads it).

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "oauth/store.hpp"
+
 namespace oauth {
 
 namespace {
@@ -10,6 +12,7 @@ constexpr char kRevoked[] = "revoked";
 
 async::Task<HostResult<GrantSnapshot>> read_grant(host::Host& host, const std::string& grant_key) {
   GrantSnapshot snap;
+  if (!is_storable_key(grant_key)) co_return snap;  // no grant can live under it (oauth/store.hpp)
   std::vector<host::Operation> ops;
   ops.push_back(host::op_grant_read(grant_key));
   ops.push_back(host::op_kv_get(grant_key));

@@ -89,10 +89,10 @@ async::Task<http::Response> handle_register(const http::Request& request, host::
 }
 
 async::Task<bool> renew_registration_if_due(host::Host& host, const Json& client_record, std::int64_t now_s) {
-  const Json* expires = json::find(client_record, "registrationExpiresAt");
+  const auto expires = json::get_safe_integer(client_record, "registrationExpiresAt");
   const std::string* id = json::get_string(client_record, "clientId");
-  if (!expires || !expires->is_number_integer() || !id) co_return false;
-  if (expires->get<std::int64_t>() - now_s > registration_ttl_seconds / 2) co_return false;
+  if (!expires || !id) co_return false;
+  if (*expires - now_s > registration_ttl_seconds / 2) co_return false;
   Json renewed = client_record;
   renewed["registrationExpiresAt"] = now_s + registration_ttl_seconds;
   host::OpResult r = co_await host.perform_one(

@@ -1,5 +1,6 @@
 #include "oauth/store.hpp"
 
+#include "http/html.hpp"
 #include "oauth/client_id_document.hpp"
 #include "oauth/grant_state.hpp"
 #include "wire/reader_writer.hpp"
@@ -7,6 +8,10 @@
 namespace oauth {
 
 using json::Json;
+
+bool is_storable_key(std::string_view key) {
+  return !key.empty() && key.size() <= max_kv_key_bytes && http::is_valid_utf8(key);
+}
 
 std::string client_key(std::string_view client_id) { return "client:" + std::string(client_id); }
 std::string grant_key(std::string_view user_id, std::string_view grant_id) {
@@ -55,6 +60,7 @@ bool Client::allows_grant_type(std::string_view grant_type) const {
 }
 
 async::Task<HostResult<std::optional<Json>>> get_json(host::Host& host, std::string key) {
+  if (!is_storable_key(key)) co_return std::optional<Json>();
   host::OpResult r = co_await host.perform_one(host::op_kv_get(std::move(key)));
   if (r.status == host::OpStatus::not_found) co_return std::optional<Json>();
   if (!r.ok()) co_return base::Err{HostFailure{"kv get"}};
@@ -94,6 +100,9 @@ async::Task<HostResult<std::vector<ListedKey>>> list_keys(host::Host& host, std:
     for (std::uint32_t i = 0; i < count; ++i) {
       ListedKey key;
       if (!reader.bytes(key.name) || !reader.bytes(key.metadata)) co_return base::Err{HostFailure{"kv list reply"}};
+      // KV lists only names under the prefix; a reply that breaks that is not acted on (callers
+      // cut the prefix off, and revoke_grant deletes what is listed). Found by fuzzing.
+      if (key.name.size() < prefix.size() || key.name.compare(0, prefix.size(), prefix) != 0) continue;
       names.push_back(std::move(key));
     }
     if (complete) co_return names;

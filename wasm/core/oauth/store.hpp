@@ -23,6 +23,12 @@
 
 namespace oauth {
 
+// Workers KV keys are at most 512 bytes, and the shim hands keys over as UTF-8 text. A key outside
+// that holds no record: readers answer "absent" without asking (KV would throw, and the client
+// would get a 503 for sending a 600-byte client_id). Found by fuzzing (docs/security.md).
+inline constexpr std::size_t max_kv_key_bytes = 512;
+bool is_storable_key(std::string_view key);
+
 std::string client_key(std::string_view client_id);
 std::string grant_key(std::string_view user_id, std::string_view grant_id);
 std::string token_key(std::string_view user_id, std::string_view grant_id, std::string_view token_id);
@@ -39,7 +45,8 @@ struct Client {
   bool allows_grant_type(std::string_view grant_type) const;
 };
 
-// The JSON stored under `key`, nullopt when absent, Err on storage failure or unreadable JSON.
+// The JSON stored under `key`, nullopt when absent (or when `key` is not storable), Err on
+// storage failure or unreadable JSON.
 async::Task<HostResult<std::optional<json::Json>>> get_json(host::Host& host, std::string key);
 // A registered client, or, for an https client_id URL, the client its metadata document describes
 // (oauth/client_id_document.hpp).
@@ -52,7 +59,8 @@ struct ListedKey {
   std::string name;
   std::string metadata;  // the KV metadata's JSON text, "" when none
 };
-// Every key under `prefix` (all pages), with its metadata.
+// Every key under `prefix` (all pages), with its metadata; names the reply lists outside the prefix
+// are dropped.
 async::Task<HostResult<std::vector<ListedKey>>> list_keys(host::Host& host, std::string prefix);
 // `cache`: the isolate's AuthCache, which forgets the grant's tokens before and after the deletes
 // (every product caller passes it; only unit tests of the store leave it out).

@@ -180,9 +180,11 @@ async::Task<HostResult<std::string>> issue_access_token(host::Host& host, const 
   record["scope"] = token_scope ? *token_scope : grant_scope;
   record["wrappedEncryptionKey"] = *wrapped;
   Json summary = Json::object();
-  summary["clientId"] = grant["clientId"];
+  // string_of, never grant["..."]: on a const Json a missing key is an assert (UB under NDEBUG),
+  // and a stored grant may lack a field (found by fuzzing, docs/security.md "Fuzzing").
+  summary["clientId"] = string_of(grant, "clientId");
   summary["scope"] = grant_scope;  // the grant's, as 1.2.3 writes it
-  summary["encryptedProps"] = grant["encryptedProps"];
+  summary["encryptedProps"] = string_of(grant, "encryptedProps");
   record["grant"] = std::move(summary);
   const auto kv_ttl = static_cast<std::uint64_t>(std::max<std::int64_t>(60, ctx.config.access_token_ttl));
   host::OpResult stored = co_await host.perform_one(host::op_kv_put(token_key(user_id, grant_id, *id), json::dump(record), kv_ttl));
@@ -212,8 +214,8 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
     if (!revoked) co_return unavailable();
     co_return json_error(400, "invalid_grant", "Authorization code already used; its tokens are revoked");
   }
-  const Json* created = json::find(grant, "createdAt");
-  if (!created || !created->is_number_integer() || ctx.now_s() - created->get<std::int64_t>() > authorization_code_ttl_seconds)
+  const auto created = json::get_safe_integer(grant, "createdAt");
+  if (!created || ctx.now_s() - *created > authorization_code_ttl_seconds)
     co_return json_error(400, "invalid_grant", "Authorization code expired");
   // Every code here was issued with PKCE, so, as workers-oauth-provider 1.2.3, redirect_uri may be
   // omitted; when sent it must be the one of that authorization request (grants written by 0.8-0.10
@@ -318,8 +320,10 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   }
   if (string_of(grant, "clientId") != client.id()) co_return json_error(400, "invalid_grant", "The refresh token belongs to another client");
   const std::int64_t now = ctx.now_s();
-  const Json* expires = json::find(grant, "expiresAt");
-  if (expires && expires->is_number_integer() && expires->get<std::int64_t>() - now < 60)
+  // No expiresAt: a record of a library version that wrote none. One that is not a safe integer
+  // is unreadable, and refused.
+  const auto expires = json::get_safe_integer(grant, "expiresAt");
+  if (expires ? *expires - now < 60 : json::find(grant, "expiresAt") != nullptr)
     co_return json_error(400, "invalid_grant", "The refresh token has expired");
   // The token's scope: the grant's, or the narrower one asked for (RFC 6749 §6: never wider).
   std::optional<Json> narrowed;
@@ -353,7 +357,7 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   grant["previousRefreshTokenWrappedKey"] = wrapped;
   grant["refreshTokenId"] = *next_id;
   grant["refreshTokenWrappedKey"] = *next_wrapped;
-  const std::int64_t grant_expires = expires && expires->is_number_integer() ? expires->get<std::int64_t>() : now + refresh_token_ttl_seconds;
+  const std::int64_t grant_expires = expires ? *expires : now + refresh_token_ttl_seconds;
   const Json* token_scope = narrowed ? &*narrowed : nullptr;
   auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key, token_scope);
   if (!access_token) co_return unavailable();
