@@ -4,6 +4,7 @@
 // Input (text, so seeds are readable and mutations stay meaningful):
 //   [!public\n]          optional: the PUBLIC_URL configuration instead of local development
 //   [!too-large\n]       optional: the driver stopped reading the body (body_too_large)
+//   [!abandon\n]         optional: drop the run, suspended, when the answers run out
 //   METHOD TARGET\n      TARGET "/path?query" is put after the configuration's origin; anything
 //                        else is taken as the whole URL
 //   name: value\n ...    headers
@@ -96,10 +97,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   bool use_public = false;
   bool too_large = false;
+  bool abandon = false;
   while (!rest.empty() && rest.front() == '!') {
     const auto option = take_line(rest);
     use_public = use_public || option == "!public";
     too_large = too_large || option == "!too-large";
+    abandon = abandon || option == "!abandon";
   }
 
   http::Request request;
@@ -120,7 +123,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.body = too_large ? std::string() : std::string(rest);
   request.body_too_large = too_large;
 
-  fuzz::FuzzHost host({sections.begin() + 1, sections.end()});
+  fuzz::FuzzHost host({sections.begin() + 1, sections.end()}, abandon);
   host.run(*fuzz::make_app(use_public), std::move(request));
   return 0;
 }

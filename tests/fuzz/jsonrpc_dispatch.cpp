@@ -6,6 +6,7 @@
 //   [!user LOGIN\n]      optional: the caller's GitHub login (default octocat, who may use
 //                        generateImage; anyone else may not)
 //   [!version V\n]       optional: an MCP-Protocol-Version header
+//   [!abandon\n]         optional: drop the dispatch, suspended, when the answers run out
 //   body                 the POSTed JSON-RPC text
 //   \n~~\n answer ...    one per parked operation
 //
@@ -72,8 +73,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.method = "POST";
   request.url = std::string(fuzz::dev_origin) + "/mcp";
   request.headers = {{"content-type", "application/json"}, {"accept", "application/json, text/event-stream"}};
+  bool abandon = false;
   while (!rest.empty() && rest.front() == '!') {
     const auto option = take_line(rest);
+    abandon = abandon || option == "!abandon";
     if (option.rfind("!user ", 0) == 0) caller.user = std::string(option.substr(6));
     if (option.rfind("!version ", 0) == 0) request.headers.emplace_back("mcp-protocol-version", std::string(option.substr(9)));
   }
@@ -89,10 +92,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const mcp::Server& server = dispatcher();
-  fuzz::FuzzHost fuzz_host({sections.begin() + 1, sections.end()});
+  fuzz::FuzzHost fuzz_host({sections.begin() + 1, sections.end()}, abandon);
   host::Host host;
   auto task = app::dispatch(server, *post, host, caller, fuzz::fuzz_now_ms);
-  auto& done = fuzz_host.drive(task, host);
+  auto* result = fuzz_host.drive(task, host);
+  if (!result) return 0;  // abandoned: `task` is destroyed suspended
+  auto& done = *result;
   if (!done) {
     fuzz::check_response(done.error());
     return 0;

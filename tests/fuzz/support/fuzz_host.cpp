@@ -280,11 +280,12 @@ host::OpResult FuzzHost::answer(const host::Operation& op) {
   return r;
 }
 
-http::Response FuzzHost::run(app::App& app, http::Request request) {
+std::optional<http::Response> FuzzHost::run(app::App& app, http::Request request) {
   app::Run r(app, std::move(request), app::RequestContext{fuzz_now_ms});
   r.start();
   while (!r.done()) {
     if (!r.host().has_parked()) fail("a run suspended without parking an operation");
+    if (out_of_answers()) return std::nullopt;  // ~Run destroys the suspended coroutines
     std::vector<host::OpResult> results;
     for (const auto& op : r.host().parked()) results.push_back(answer(op));
     r.host().complete(std::move(results));

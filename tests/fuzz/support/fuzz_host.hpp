@@ -6,7 +6,9 @@
 //    section is the target's own (a request, a JSON-RPC body); each later one is one answer, in
 //    the order operations are parked. An answer's first byte is its status: '1' not_found,
 //    '2' failed, anything else ok; the rest is its bytes. When answers run out, every operation
-//    fails (as a storage outage would).
+//    fails (as a storage outage would), or, when `abandon` is set, the run is dropped right
+//    there, suspended, as the boundary's mcp_run_finish drops a run whose instance was
+//    discarded: ASan and LeakSanitizer then check its coroutine frames are freed whole.
 // 2. Answers keep the shape the real shim could give (worker-shim/perform_operation.js): ok
 //    results of `random`, `sha256`, `hmac_sha256` and `aes_kw_wrap` are cut or zero-padded to the
 //    size WebCrypto returns; `not_found` becomes `failed` for kinds that cannot be absent; what the
@@ -22,6 +24,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,7 +54,8 @@ void check_response(const http::Response& response);
 
 class FuzzHost {
  public:
-  explicit FuzzHost(std::vector<std::string_view> answers) : answers_(std::move(answers)) {}
+  explicit FuzzHost(std::vector<std::string_view> answers, bool abandon = false)
+      : answers_(std::move(answers)), abandon_(abandon) {}
 
   // The next answer, shaped as rule 2 says.
   host::OpResult perform(const host::Operation& op);
@@ -59,25 +63,31 @@ class FuzzHost {
   host::OpResult answer(const host::Operation& op);
 
   // Steps `task` to completion, answering what it parks on `host`; checks every operation.
+  // nullptr when the task was abandoned (rule 1): the caller then destroys it suspended.
   template <class T>
-  T& drive(async::Task<T>& task, host::Host& host) {
+  T* drive(async::Task<T>& task, host::Host& host) {
     task.start();
     while (!task.done()) {
       if (!host.has_parked()) fail("a run suspended without parking an operation");
+      if (out_of_answers()) return nullptr;
       std::vector<host::OpResult> results;
       for (const auto& op : host.parked()) results.push_back(answer(op));
       host.complete(std::move(results));
       host.resume();
     }
-    return task.result();
+    return &task.result();
   }
 
   // One request through the app, as the shim runs it (app/run.hpp); the response is checked.
-  http::Response run(app::App& app, http::Request request);
+  // nullopt when the run was abandoned (rule 1).
+  std::optional<http::Response> run(app::App& app, http::Request request);
 
  private:
+  bool out_of_answers() const { return abandon_ && next_ >= answers_.size(); }
+
   std::vector<std::string_view> answers_;
   std::size_t next_ = 0;
+  bool abandon_ = false;
 };
 
 // The two configurations requests are fuzzed under: local development (loopback hosts, no
