@@ -345,6 +345,15 @@ TEST_CASE("a token record's expiresAt far out of range is compared, never conver
   record["expiresAt"] = 1e300;  // far future: still a valid token
   f.fh.kv[key].value = json::dump(record);
   REQUIRE(f.check_token("/mcp", f.user.access_token));
+  // The isolate's token cache keeps the expiry as int64 milliseconds: clamped, not converted.
+  app::AuthCache cache(60000);
+  http::Request request = fake::get("/mcp", {{"authorization", "Bearer " + f.user.access_token}});
+  auto url = http::split_url(request.url);
+  oauth::OAuthContext ctx = f.context.at(f.fh.now_ms);
+  ctx.cache = &cache;
+  host::Host h;
+  REQUIRE(drive(f.fh, h, oauth::authenticate_bearer(request, *url, h, ctx)));
+  REQUIRE(cache.token(f.user.access_token, f.fh.now_ms));
   record["expiresAt"] = -1e300;  // far past
   f.fh.kv[key].value = json::dump(record);
   auto r = f.check_token("/mcp", f.user.access_token);

@@ -1,5 +1,7 @@
 #include "oauth/bearer.hpp"
 
+#include <algorithm>
+
 #include "oauth/metadata.hpp"
 #include "oauth/responses.hpp"
 #include "oauth/store.hpp"
@@ -99,7 +101,8 @@ async::Task<base::Result<app::Principal, http::Response>> authenticate_bearer(co
     co_return base::Err{challenge(ctx, url.path, "invalid_token", "The access token record is unreadable")};
   app::Principal who{parts->user_id, *client, parts->grant_id, std::move(*token), *wrapped, *props};
   if (ctx.cache) {
-    const auto expires_at_ms = static_cast<std::int64_t>(expires->get<double>() * 1000);
+    // Clamped before the conversion, which is UB for a stored 1e300 (found by fuzzing).
+    const auto expires_at_ms = static_cast<std::int64_t>(std::clamp(expires->get<double>() * 1000, -9e18, 9e18));
     ctx.cache->remember_token(who.token, app::CachedToken{who, std::move(audiences), expires_at_ms}, ctx.request.now_ms, epoch);
   }
   co_return who;
