@@ -171,14 +171,14 @@ TEST_CASE("revoking a grant deletes all its tokens and the grant, and nothing el
   REQUIRE(fh.kv.count("grant:octocat:HHHHHHHHHHHHHHHH") == 1);
   REQUIRE(fh.kv.count("token:octocat:HHHHHHHHHHHHHHHH:cc") == 1);
   REQUIRE(fh.kv.count("token:octocat2:GGGGGGGGGGGGGGGG:dd") == 1);
-  // The revocation is final in the grant's object first, then the grant leaves KV, then the tokens
-  // found by prefix (with the trailing ':').
+  // The revocation is final in the grant's object first, then the tokens found by prefix (with the
+  // trailing ':') leave KV, then the grant.
   REQUIRE(fh.log[0].kind == host::OpKind::grant_swap);
   REQUIRE(fh.grant_states.at("grant:octocat:GGGGGGGGGGGGGGGG") == "revoked");
-  REQUIRE(fh.log[1].kind == host::OpKind::kv_delete);
-  REQUIRE(fh.log[1].key == "grant:octocat:GGGGGGGGGGGGGGGG");
-  REQUIRE(fh.log[2].kind == host::OpKind::kv_list);
-  REQUIRE(fh.log[2].key == "token:octocat:GGGGGGGGGGGGGGGG:");
+  REQUIRE(fh.log[1].kind == host::OpKind::kv_list);
+  REQUIRE(fh.log[1].key == "token:octocat:GGGGGGGGGGGGGGGG:");
+  REQUIRE(fh.log.back().kind == host::OpKind::kv_delete);
+  REQUIRE(fh.log.back().key == "grant:octocat:GGGGGGGGGGGGGGGG");
   REQUIRE(fh.count(host::OpKind::kv_delete) == 3);
 }
 
@@ -195,15 +195,18 @@ TEST_CASE("a storage failure while revoking is an Err", "[oauth][store][faults]"
   REQUIRE_FALSE(drive(h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000), deletes_fail));
 }
 
-// store.hpp rule 3 says "deletes the grant's tokens, then the grant". The deletes are parked as one
-// batch, which the shim may perform in parallel, so the order is not guaranteed.
-TEST_CASE("revoke_grant deletes the grant before its tokens, so nothing can mint new ones", "[oauth][store]") {
+// store.hpp rule 3: the object says "revoked" before anything leaves KV (from then on nothing can
+// mint a token from the grant), and the KV grant leaves last, so a grant still in KV after a failure
+// marks a cleanup still to do. The token deletes are one batch (the shim runs it in parallel).
+TEST_CASE("revoke_grant marks the object, deletes the tokens, and the KV grant last", "[oauth][store]") {
   fake::FakeHost fh;
   host::Host h;
   put(fh, "grant:u:GGGGGGGGGGGGGGGG", "{}");
   put(fh, "token:u:GGGGGGGGGGGGGGGG:aa", "{}");
+  put(fh, "token:u:GGGGGGGGGGGGGGGG:bb", "{}");
   auto task = oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000);
   auto batches = batches_of(fh, h, task);
+  REQUIRE(batches.front().front().kind == host::OpKind::grant_swap);
   std::size_t grant_batch = 0, last_token_batch = 0;
   for (std::size_t i = 0; i < batches.size(); ++i)
     for (const auto& op : batches[i]) {
@@ -211,7 +214,8 @@ TEST_CASE("revoke_grant deletes the grant before its tokens, so nothing can mint
       if (op.key.rfind("grant:", 0) == 0) grant_batch = i;
       if (op.key.rfind("token:", 0) == 0) last_token_batch = i;
     }
-  REQUIRE(grant_batch < last_token_batch);
+  REQUIRE(last_token_batch < grant_batch);
+  REQUIRE(batches[last_token_batch].size() == 2);
   REQUIRE(batches[grant_batch].size() == 1);
   REQUIRE(fh.kv.empty());
 }

@@ -4,6 +4,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "app/limits.hpp"
 #include "app/run.hpp"
 #include "wire/reader_writer.hpp"
 
@@ -61,8 +62,23 @@ std::optional<std::string> aes_kw(bool wrap, const std::string& kek, const std::
 }  // namespace
 
 host::OpResult FakeHost::perform(const host::Operation& op) {
+  ++performed;
   if (op.kind != host::OpKind::rate_limit) log.push_back({op.kind, op.key});  // limits: rate_counts
+  if (fail_kinds.count(op.kind)) return {host::OpStatus::failed, "scripted failure"};
+  if (fault && !faulted && (fault->kinds.empty() || fault->kinds.count(op.kind)) && fault_counted++ == fault->nth) {
+    faulted = op;
+    if (fault->after_effect) (void)effect(op);
+    return {host::OpStatus::failed, fault->after_effect ? "answer lost" : "scripted failure"};
+  }
+  return effect(op);
+}
+
+host::OpResult FakeHost::effect(const host::Operation& op) {
   using host::OpKind;
+  // Workers KV refuses keys over 512 bytes and metadata over 1024 (its errors reach the core as `failed`).
+  const bool kv_op = op.kind == OpKind::kv_get || op.kind == OpKind::kv_put || op.kind == OpKind::kv_delete;
+  if (kv_op && op.key.size() > app::kv_max_key_bytes) return {host::OpStatus::failed, "key too long"};
+  if (op.kind == OpKind::kv_put && op.extra.size() > app::kv_max_metadata_bytes) return {host::OpStatus::failed, "metadata too large"};
   using host::OpStatus;
   switch (op.kind) {
     case OpKind::random: {

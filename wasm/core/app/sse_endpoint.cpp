@@ -92,8 +92,7 @@ async::Task<http::Response> handle_sse_message(const http::Request& request, con
     co_return gone;
   }
   if (!delivered.ok()) {
-    http::Response down = jsonrpc_http_error(503, jsonrpc::internal_error,
-                                             "Service temporarily unavailable: the session mailbox did not answer");
+    http::Response down = jsonrpc_unavailable("Service temporarily unavailable: the session mailbox did not answer");
     down.outcome.reason = "mailbox_unavailable";
     co_return down;
   }

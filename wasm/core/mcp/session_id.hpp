@@ -22,7 +22,6 @@ namespace mcp {
 
 inline constexpr std::size_t session_nonce_bytes = 16;
 // Longest id we read; longer header values are refused before decoding.
-inline constexpr std::size_t max_session_id_length = 512;
 
 enum class SessionKind { streamable_http, legacy_sse };
 

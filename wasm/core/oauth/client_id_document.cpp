@@ -1,9 +1,10 @@
 #include "oauth/client_id_document.hpp"
 
-#include <cctype>
-
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+
+#include "app/limits.hpp"
 
 #include "host/fetch.hpp"
 #include "http/url.hpp"
@@ -97,7 +98,7 @@ static bool is_plain_dns_name(std::string_view host) {
 }
 
 std::optional<std::string> client_id_url_problem(std::string_view url) {
-  if (url.size() > 2048) return "the client_id URL is too long";
+  if (url.size() > app::max_client_id_url_length) return "the client_id URL is too long";
   if (url.find('#') != std::string_view::npos) return "the client_id URL has a fragment";
   auto parts = http::split_url(url);
   if (!parts || parts->scheme != "https") return "the client_id URL is not https";
@@ -128,11 +129,11 @@ async::Task<HostResult<std::optional<Client>>> resolve_client_id_document(host::
   host::FetchRequest req;
   req.url = url;
   req.headers = {{"accept", "application/json"}, {"user-agent", "remote-mcp-github-oauth-cpp"}};
-  req.timeout_ms = 5000;
+  req.timeout_ms = app::client_id_document_timeout_ms;
   host::OpResult r = co_await host.perform_one(host::op_fetch(req));
   if (!r.ok()) co_return std::optional<Client>();
   auto response = host::decode_fetch_response(r.bytes);
-  if (!response || response->status != 200 || response->body.size() > max_client_id_document_bytes)
+  if (!response || response->status != 200 || response->body.size() > app::max_client_id_document_bytes)
     co_return std::optional<Client>();
   auto doc = json::parse(response->body);
   auto record = doc.value ? client_record(*doc.value, url) : std::nullopt;
