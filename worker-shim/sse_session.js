@@ -8,6 +8,7 @@
 //   `deliver`s bytes from whichever worker ran the POST, only to the record's owner. The session
 //   ends when the stream's WebSocket closes: the record is deleted, later deliveries find nothing.
 import { DurableObject } from "cloudflare:workers";
+import { withDeadline } from "./deadline.js";
 
 const utf8 = new TextEncoder();
 
@@ -15,14 +16,19 @@ export function mailbox(env, name) {
   return env.MCP_MAILBOX.get(env.MCP_MAILBOX.idFromName(name));
 }
 
-export async function openMailboxStream(env, signal, directive, { status, headers, body }) {
-  const upgrade = await mailbox(env, directive.mailbox).fetch(
-    `https://mailbox/connect?init=${encodeURIComponent(directive.init)}`, { headers: { upgrade: "websocket" } });
-  const socket = upgrade.webSocket;
-  if (!socket) {
-    return new Response("Service Unavailable: the session mailbox did not connect\n", {
-      status: 503, headers: { "content-type": "text/plain; charset=utf-8" } });
+const unavailable = () => new Response("Service Unavailable: the session mailbox did not connect\n", {
+  status: 503, headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "5" } });
+
+export async function openMailboxStream(env, signal, directive, { status, headers, body }, timeoutMs) {
+  let upgrade;
+  try { // a mailbox that fails or stalls is this request's 503, not a failure of the module
+    upgrade = await withDeadline(mailbox(env, directive.mailbox).fetch(
+      `https://mailbox/connect?init=${encodeURIComponent(directive.init)}`, { headers: { upgrade: "websocket" } }), timeoutMs);
+  } catch {
+    return unavailable();
   }
+  const socket = upgrade.webSocket;
+  if (!socket) return unavailable();
   socket.accept();
   const { readable, writable } = new TransformStream();
   const writer = writable.getWriter();

@@ -157,3 +157,18 @@ TEST_CASE("cimd: no-store documents are fetched each time", "[oauth][cimd]") {
   REQUIRE(fetches_of(fh, doc_url) == 2);
   REQUIRE(flow::keys_with_prefix(fh, "cimd:").empty());
 }
+
+// The cache is an optimisation: a failure writing it must not fail the request that fetched the
+// document (it used to answer 503).
+TEST_CASE("cimd: a failure caching the document still serves the client, which is fetched again next time", "[oauth][cimd][faults]") {
+  app::App app(flow::test_config());
+  fake::FakeHost fh;
+  serve(fh, document());
+  fh.fail_kinds = {host::OpKind::kv_put};
+  REQUIRE(fh.run(app, fake::get(flow::authorize_path(fh, doc_url))).status == 200);
+  fh.fail_kinds.clear();
+  REQUIRE(flow::keys_with_prefix(fh, "cimd:").empty());
+  REQUIRE(fh.run(app, fake::get(flow::authorize_path(fh, doc_url))).status == 200);
+  REQUIRE(fetches_of(fh, doc_url) == 2);
+  REQUIRE(flow::keys_with_prefix(fh, "cimd:").size() == 1);
+}
