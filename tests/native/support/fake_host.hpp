@@ -42,11 +42,13 @@ struct LoggedOp {
   std::string key;
 };
 
-// A legacy SSE session's mailbox, as worker-shim/sse_session.js keeps it.
+// A legacy SSE stream in its user's mailbox, as worker-shim/sse_session.js keeps it.
 struct Mailbox {
-  json::Json record;                // {user, client, protocolVersion, createdAt}
+  std::string name;                 // the mailbox (Durable Object) it lives in: one per user
+  json::Json record;                // {session, user, client, protocolVersion, createdAt, maxStreams}
   bool stream_open = true;
   std::vector<std::string> delivered;  // what reached the stream, in order
+  std::uint64_t opened = 0;         // order of opening
 };
 
 // One operation to fail. `kinds` empty: every operation counts towards `nth`.
@@ -64,7 +66,7 @@ class FakeHost {
   bool fail_kv = false;
   bool fail_mailbox = false;
   std::map<std::string, KvEntry> kv;
-  std::map<std::string, Mailbox> mailboxes;
+  std::map<std::string, Mailbox> mailboxes;  // by stream key (the record's `session`)
   std::map<std::string, std::string> grant_states;  // the per-grant Durable Objects
   bool fail_grant_state = false;
   std::set<host::OpKind> fail_kinds;
@@ -100,6 +102,7 @@ class FakeHost {
 
  private:
   host::OpResult effect(const host::Operation& op);  // what the operation does, without faults
+  std::uint64_t streams_opened_ = 0;
 };
 
 }  // namespace fake

@@ -78,7 +78,7 @@ async::Task<http::Response> App::route(const http::Request& request, const http:
     auto who = co_await oauth::authenticate_bearer(request, url, host, oauth_ctx);
     if (!who) co_return who.error();
     Sessions sessions(config_, keys_, &auth_cache_);
-    const SseRouteDeps sse{server_, sessions, config_.sse_keepalive_ms};
+    const SseRouteDeps sse{server_, sessions, config_.sse_keepalive_ms, config_.sse_max_streams_per_user};
     http::Response r;
     if (path == "/mcp") r = co_await handle_mcp(request, *who, McpRouteDeps{server_, sessions}, host, ctx);
     else if (path == "/sse") r = co_await handle_sse_stream(request, *who, sse, host, ctx);

@@ -87,6 +87,7 @@ std::string session_tombstone_key(const SessionClaims& claims) {
   return "mcp-session-ended:" + base::base64url_encode(claims.nonce);
 }
 
-std::string session_mailbox_name(const SessionClaims& claims) { return base::base64url_encode(claims.nonce); }
+std::string session_mailbox_name(const SessionClaims& claims) { return "user:" + claims.user; }
+std::string session_stream_key(const SessionClaims& claims) { return base::base64url_encode(claims.nonce); }
 
 }  // namespace mcp
