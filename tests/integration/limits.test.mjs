@@ -1,7 +1,8 @@
 // Limits (wasm/core/app/limits.hpp, docs/security.md "Limits") that only real workerd can show:
-// the per-user cap on legacy SSE streams, enforced by the user's McpMailbox Durable Object, and
-// inputs that would exceed Workers KV's 512-byte keys if the core read them (those used to answer
-// 503 instead of the 401 or error page they deserve). The other limits are shown where their
+// the per-user cap on legacy SSE streams, enforced by the user's McpMailbox Durable Object; inputs
+// that would exceed Workers KV's 512-byte keys if the core read them (those used to answer 503
+// instead of the 401 or error page they deserve). The cap on outbound answers is shown in
+// tools.test.mjs ("an answer far over the 1 MiB cap …"). The other limits are shown where their
 // routes are tested (mcp_http_status, oauth_security, sse_transport) and natively.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -71,3 +72,4 @@ describe("inputs longer than Workers KV's keys", () => {
     assert.equal((await registerClient(w.url)).client_id.length, 16, "ours are 16 characters");
   });
 });
+

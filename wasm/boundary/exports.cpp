@@ -87,6 +87,9 @@ EMSCRIPTEN_KEEPALIVE void mcp_free(std::uint8_t* p) { std::free(p); }
 
 EMSCRIPTEN_KEEPALIVE std::uint32_t mcp_max_body_bytes() { return static_cast<std::uint32_t>(app::max_body_bytes); }
 
+// The most of an outbound response body the shim reads (a fetch past it fails).
+EMSCRIPTEN_KEEPALIVE std::uint32_t mcp_max_fetch_body_bytes() { return app::max_fetch_body_bytes; }
+
 // How long the shim waits for a KV or Durable Object call (STORAGE_TIMEOUT_MS); after mcp_configure.
 EMSCRIPTEN_KEEPALIVE std::uint32_t mcp_storage_timeout_ms() {
   return state().app ? state().app->config().storage_timeout_ms : static_cast<std::uint32_t>(app::storage_timeout_ms_range.fallback);

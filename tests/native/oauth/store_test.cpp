@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "app/limits.hpp"
+
 #include "support/fake_host.hpp"
 #include "support/oauth_flow.hpp"
 #include "support/sign_in.hpp"
@@ -218,4 +220,31 @@ TEST_CASE("revoke_grant marks the object, deletes the tokens, and the KV grant l
   REQUIRE(batches[last_token_batch].size() == 2);
   REQUIRE(batches[grant_batch].size() == 1);
   REQUIRE(fh.kv.empty());
+}
+
+// limits.hpp kv_list_page_size: listing follows KV's cursor past one page (a grant with more tokens
+// than one page holds is revoked whole).
+TEST_CASE("revoking a grant with more tokens than one KV list page deletes them all", "[oauth][store][limits]") {
+  fake::FakeHost fh;
+  host::Host h;
+  put(fh, "grant:u:GGGGGGGGGGGGGGGG", "{}");
+  for (std::size_t i = 0; i < app::kv_list_page_size + 5; ++i) put(fh, "token:u:GGGGGGGGGGGGGGGG:" + std::to_string(100000 + i), "{}");
+  REQUIRE(drive(fh, h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000)));
+  REQUIRE(fh.kv.empty());
+  REQUIRE(fh.count(host::OpKind::kv_list) == 2);
+}
+
+// limits.hpp revoked_grant_memory_seconds: the object says "revoked" for 31 days, past any refresh
+// token the grant had (30 days), so a stale KV mirror can never bring it back.
+TEST_CASE("a revoked grant's object remembers it for 31 days", "[oauth][store][limits]") {
+  fake::FakeHost fh;
+  host::Host h;
+  std::uint64_t keep_until = 0;
+  auto capture = [&](const host::Operation& op) {
+    if (op.kind == host::OpKind::grant_swap) keep_until = op.n;
+    return fh.perform(op);
+  };
+  REQUIRE(drive(h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000), capture));
+  REQUIRE(keep_until == 1750000000 + static_cast<std::uint64_t>(app::revoked_grant_memory_seconds));
+  REQUIRE(app::revoked_grant_memory_seconds > app::refresh_token_ttl_seconds);
 }

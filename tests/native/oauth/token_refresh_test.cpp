@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include "app/app.hpp"
+#include "app/limits.hpp"
 #include "http/form.hpp"
+#include "oauth/token_crypto.hpp"
 #include "support/fake_host.hpp"
 #include "support/oauth_flow.hpp"
 #include "support/requests.hpp"
@@ -144,4 +146,34 @@ TEST_CASE("refresh: a retired token is a replay even when a stale KV copy still 
   REQUIRE(fake::body_json(replay)["error"] == "invalid_grant");
   // The grant ended: the legitimate client's newest token is refused too (RFC 9700 §4.14.2).
   REQUIRE(refresh(app, host, s, r2).status == 400);
+}
+
+// limits.hpp max_retired_refresh_tokens: reuse detection remembers the 50 most recently used
+// refresh tokens. One used longer ago than that is merely invalid (the grant lives on); one within
+// the window ends the grant.
+TEST_CASE("refresh: reuse detection remembers the last 50 used refresh tokens", "[oauth][token][refresh][limits]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  std::vector<std::string> used{s.refresh_token};
+  std::string current = s.refresh_token;
+  // Each refresh retires the token presented before the current one: after n + 2 refreshes the
+  // first n used tokens are retired.
+  for (std::size_t i = 0; i < app::max_retired_refresh_tokens + 3; ++i) {
+    auto r = refresh(app, host, s, current);
+    REQUIRE(r.status == 200);
+    current = fake::body_json(r)["refresh_token"].get<std::string>();
+    used.push_back(current);
+  }
+  const auto grant = flow::kv_json(host, "grant:octocat:" + oauth::split_token(current)->grant_id);
+  REQUIRE(grant["retiredRefreshTokenIds"].size() == app::max_retired_refresh_tokens);
+  // The first used token fell out of the window: invalid, and nothing else happens.
+  auto forgotten = refresh(app, host, s, used[0]);
+  REQUIRE(forgotten.status == 400);
+  REQUIRE(fake::body_json(forgotten)["error_description"] == "Invalid refresh token");
+  REQUIRE(refresh(app, host, s, current).status == 200);
+  // One still remembered ends the grant.
+  auto replay = refresh(app, host, s, used[5]);
+  REQUIRE(replay.status == 400);
+  REQUIRE(fake::body_json(replay)["error_description"].get<std::string>().find("revoked") != std::string::npos);
 }

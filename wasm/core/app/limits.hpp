@@ -48,7 +48,7 @@ inline constexpr std::size_t max_error_echo = 100;
 
 // ---- Outbound requests (GitHub, Client ID Metadata Documents)
 inline constexpr std::uint32_t fetch_timeout_ms = 10000;
-// Mirrored in worker-shim/perform_fetch.js (MAX_BODY), which enforces it while reading.
+// The shim enforces it (worker-shim/perform_fetch.js), told by the module (mcp_max_fetch_body_bytes).
 inline constexpr std::uint32_t max_fetch_body_bytes = 1 << 20;
 inline constexpr std::uint32_t client_id_document_timeout_ms = 5000;
 inline constexpr std::size_t max_client_id_document_bytes = 5 * 1024;
