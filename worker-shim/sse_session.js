@@ -19,7 +19,7 @@ export function mailbox(env, name) {
 }
 
 const unavailable = () => new Response("Service Unavailable: the session mailbox did not connect\n", {
-  status: 503, headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "5" } });
+  status: 503, headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "5" } }); // limits.hpp retry_after_seconds
 
 export async function openMailboxStream(env, signal, directive, { status, headers, body }, timeoutMs) {
   let upgrade;

@@ -323,3 +323,15 @@ TEST_CASE("batches follow the negotiated version", "[app][mcp][batch]") {
     REQUIRE(f.post(sid, big + "]").status == 400);
   }
 }
+
+// limits.hpp session_clock_skew_seconds: an id issued up to 5 minutes "in the future" (another
+// isolate's clock) is accepted; further ahead it is not one of ours.
+TEST_CASE("a session id issued more than 300 s in the future is 404", "[app][mcp][session][limits]") {
+  Fixture f;
+  const auto sid = f.open_session();
+  const std::int64_t issued = f.host.now_ms;
+  f.host.now_ms = issued - (app::session_clock_skew_seconds - 1) * 1000;
+  REQUIRE(f.post(sid, call_body("ping")).status == 200);
+  f.host.now_ms = issued - (app::session_clock_skew_seconds + 1) * 1000;
+  REQUIRE(f.post(sid, call_body("ping")).status == 404);
+}

@@ -543,3 +543,15 @@ TEST_CASE("/authorize state and scope limits are invalid_request and invalid_sco
   REQUIRE(f.get(f.valid_path("&scope=" + std::string(app::max_authorize_scope_length, 'x'))).status == 200);
   require_error_redirect(f.get(f.valid_path("&scope=" + std::string(app::max_authorize_scope_length + 1, 'x'))), "invalid_scope");
 }
+
+// limits.hpp consent_clock_skew_seconds: a consent form signed "in the future" by more than a
+// minute (a clock gone wrong, or a forgery with a valid MAC) is refused like an expired one.
+TEST_CASE("a consent form issued more than 60 s in the future is refused", "[oauth][authorize][consent][limits]") {
+  Fixture f;
+  auto c = flow::open_consent(f.app, f.fh, f.client.client_id);
+  const std::int64_t issued = f.fh.now_ms;
+  f.fh.now_ms = issued - (app::consent_clock_skew_seconds + 1) * 1000;
+  require_page(flow::submit_consent(f.app, f.fh, c.request, c.csrf, "approve", c.csrf_cookie), 400);
+  f.fh.now_ms = issued - (app::consent_clock_skew_seconds - 1) * 1000;
+  REQUIRE(goes_to_github(flow::submit_consent(f.app, f.fh, c.request, c.csrf, "approve", c.csrf_cookie)));
+}

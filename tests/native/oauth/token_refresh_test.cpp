@@ -177,3 +177,19 @@ TEST_CASE("refresh: reuse detection remembers the last 50 used refresh tokens", 
   REQUIRE(replay.status == 400);
   REQUIRE(fake::body_json(replay)["error_description"].get<std::string>().find("revoked") != std::string::npos);
 }
+
+// limits.hpp refresh_min_remaining_seconds: a grant with less than a minute left is not refreshed.
+TEST_CASE("refresh: refused when less than 60 s of the grant remain", "[oauth][token][refresh][limits]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  const std::int64_t start = host.now_ms;
+  const std::int64_t end_ms = (start / 1000 + app::refresh_token_ttl_seconds) * 1000;
+  host.now_ms = end_ms - (app::refresh_min_remaining_seconds + 1) * 1000;
+  auto ok = refresh(app, host, s, s.refresh_token);
+  REQUIRE(ok.status == 200);
+  host.now_ms = end_ms - (app::refresh_min_remaining_seconds - 1) * 1000;
+  auto late = refresh(app, host, s, fake::body_json(ok)["refresh_token"].get<std::string>());
+  REQUIRE(late.status == 400);
+  REQUIRE(fake::body_json(late)["error_description"] == "The refresh token has expired");
+}

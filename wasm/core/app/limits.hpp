@@ -35,6 +35,8 @@ inline constexpr std::size_t max_github_code_length = 512;
 inline constexpr std::size_t max_login_length = 100;
 // generateImage's prompt.
 inline constexpr std::size_t max_prompt_length = 2048;
+// A tool name the request log repeats (longer or odd ones are logged as "other").
+inline constexpr std::size_t max_logged_tool_name_length = 64;
 
 // ---- Client registration (RFC 7591)
 inline constexpr std::size_t max_redirect_uris = 20;
