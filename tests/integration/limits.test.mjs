@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startWorker } from "./support/worker.mjs";
-import { errorOf, initialize, rpc } from "./support/mcp_http.mjs";
+import { errorOf, initialize, rawRequest, rpc } from "./support/mcp_http.mjs";
 import { openSseSession, postMessage } from "./support/sse.mjs";
 import { pkce, registerClient, signIn, tokenRequest } from "./support/sign_in.mjs";
 
@@ -47,6 +47,16 @@ describe("SSE streams per user", () => {
     } finally {
       for (const s of [...mine, theirs]) s.stream.close();
     }
+  });
+});
+
+describe("request headers", () => {
+  test("more than 256 headers is 431, before anything else runs", async () => {
+    const headers = Object.fromEntries(Array.from({ length: 260 }, (_, i) => [`x-filler-${i}`, "1"]));
+    const r = await rawRequest(w.port, { method: "GET", path: "/", headers });
+    assert.equal(r.status, 431, r.text);
+    const fewer = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`x-filler-${i}`, "1"]));
+    assert.equal((await rawRequest(w.port, { method: "GET", path: "/", headers: fewer })).status, 200);
   });
 });
 

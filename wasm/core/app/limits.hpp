@@ -13,6 +13,10 @@ namespace app {
 // ---- Requests
 // Request bodies: the driver stops reading past this and the core answers 413.
 inline constexpr std::size_t max_body_bytes = 1 << 20;
+// Request headers, by count and by total size of names and values: past either, 431. (Cloudflare
+// itself refuses more than 128 KB of headers; wrangler dev's Node proxy more than 16 KB.)
+inline constexpr std::size_t max_request_headers = 256;
+inline constexpr std::size_t max_request_header_bytes = 64 * 1024;
 // JSON nesting of anything parsed (request bodies, KV records, GitHub's answers).
 inline constexpr std::size_t max_json_depth = 64;
 // Messages in one JSON-RPC batch.
