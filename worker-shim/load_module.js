@@ -23,7 +23,9 @@ function instantiate(env) {
     const failed = core._mcp_configure(ptr, config.size);
     core._mcp_free(ptr);
     if (failed) throw new Error("the module refused its configuration");
-    return { core, generation: gen, maxBodyBytes: core._mcp_max_body_bytes() };
+    // The limits the shim enforces come from the module (wasm/core/app/limits.hpp).
+    const limits = { storageTimeoutMs: core._mcp_storage_timeout_ms(), maxFetchBodyBytes: core._mcp_max_fetch_body_bytes() };
+    return { core, generation: gen, maxBodyBytes: core._mcp_max_body_bytes(), limits };
   });
   current = { generation: gen, promise };
   promise.catch(() => discard(gen));

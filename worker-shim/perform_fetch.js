@@ -1,13 +1,11 @@
 // OpKind::fetch: an outbound request the core asked for (wasm/core/host/fetch.hpp). The request
 // head and the answer use the boundary's byte format. The body is read in chunks and the read
-// stops past MAX_BODY (a declared Content-Length over it is refused before reading): a huge or
-// decompressing answer can never fill the isolate's memory.
+// stops past `maxBody`, the module's max_fetch_body_bytes (a declared Content-Length over it is
+// refused before reading): a huge or decompressing answer can never fill the isolate's memory.
 import { readHead, writeFetchResponse } from "./http_codec.js";
 
-const MAX_BODY = 1 << 20;
-
-async function readCapped(response) {
-  if (Number(response.headers.get("content-length")) > MAX_BODY) throw new Error("response too large");
+async function readCapped(response, maxBody) {
+  if (Number(response.headers.get("content-length")) > maxBody) throw new Error("response too large");
   if (!response.body) return new Uint8Array(0);
   const reader = response.body.getReader();
   const chunks = [];
@@ -16,7 +14,7 @@ async function readCapped(response) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.length;
-    if (size > MAX_BODY) {
+    if (size > maxBody) {
       reader.cancel().catch(() => {});
       throw new Error("response too large");
     }
@@ -28,11 +26,11 @@ async function readCapped(response) {
   return body;
 }
 
-export async function performFetch(op) {
+export async function performFetch(op, maxBody) {
   const { method, headers } = readHead(op.extra);
   const response = await fetch(new TextDecoder().decode(op.key), {
     method, headers, body: method === "GET" || method === "HEAD" ? undefined : op.data,
     redirect: "manual", signal: AbortSignal.timeout(op.n),
   });
-  return writeFetchResponse(response.status, [...response.headers], await readCapped(response));
+  return writeFetchResponse(response.status, [...response.headers], await readCapped(response, maxBody));
 }

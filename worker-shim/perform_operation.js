@@ -1,5 +1,7 @@
 // Performs one operation the core parked (wasm/core/host/operation.hpp), with the platform's own
-// KV and WebCrypto. Answers { status: 0 ok | 1 not found | 2 failed, bytes }.
+// KV and WebCrypto. Answers { status: 0 ok | 1 not found | 2 failed, bytes }. KV and Durable
+// Object calls have a deadline (deadline.js).
+import { withDeadline } from "./deadline.js";
 import { keyText, writeList } from "./http_codec.js";
 import { performFetch } from "./perform_fetch.js";
 import { grantState } from "./grant_state.js";
@@ -45,7 +47,7 @@ const kinds = {
     await crypto.subtle.importKey("raw", op.data, "AES-GCM", true, ["encrypt"]), await aesKey(op.key, "AES-KW"), "AES-KW")),
   11: async (op) => new Uint8Array(await crypto.subtle.exportKey("raw", await crypto.subtle.unwrapKey("raw", op.data,
     await aesKey(op.key, "AES-KW"), "AES-KW", "AES-GCM", true, ["encrypt"]))),
-  12: (op) => performFetch(op),
+  12: (op, env, limits) => performFetch(op, limits.maxFetchBodyBytes),
   14: async (op, env) => {
     const state = await grantState(env, keyText(op.key)).read();
     return state === null ? null : utf8.encode(state);
@@ -65,11 +67,14 @@ const kinds = {
 const usages = { "AES-GCM": ["encrypt", "decrypt"], "AES-KW": ["wrapKey", "unwrapKey"] };
 const aesKey = (bytes, name) => crypto.subtle.importKey("raw", bytes, name, false, usages[name]);
 
-export async function performOperation(op, env) {
+const STORAGE = new Set([4, 5, 6, 7, 13, 14, 15]); // KV, the mailbox and grant Durable Objects
+
+export async function performOperation(op, env, limits) {
   const perform = kinds[op.kind];
   if (!perform) return { status: FAILED, bytes: utf8.encode(`unknown operation ${op.kind}`) };
   try {
-    const bytes = await perform(op, env);
+    const work = perform(op, env, limits);
+    const bytes = await (STORAGE.has(op.kind) ? withDeadline(work, limits.storageTimeoutMs) : work);
     return bytes === null ? { status: NOT_FOUND, bytes: EMPTY } : { status: OK, bytes };
   } catch (e) {
     // The reason goes to the core, never the operation's key or data.

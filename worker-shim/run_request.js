@@ -40,7 +40,7 @@ const failure = (why) => new Response(`Internal Server Error: ${why}\n`, {
 });
 
 export async function runRequest(request, env) {
-  const { core, generation, maxBodyBytes } = await getInstance(env);
+  const { core, generation, maxBodyBytes, limits } = await getInstance(env);
   const { body, tooLarge } = await readBody(request, maxBodyBytes);
   let id = 0;
   try {
@@ -51,10 +51,10 @@ export async function runRequest(request, env) {
       if (out.response) {
         const { status, headers, body: bytes, stream, log } = out.response;
         if (log) (status >= 500 ? console.error : console.log)(log);  // the request log line (JSON)
-        if (stream) return openMailboxStream(env, request.signal, stream, { status, headers, body: bytes });
+        if (stream) return openMailboxStream(env, request.signal, stream, { status, headers, body: bytes }, limits.storageTimeoutMs);
         return new Response(bytes.length > 0 ? bytes : null, { status, headers });
       }
-      const results = await Promise.all(out.ops.map((op) => performOperation(op, env)));
+      const results = await Promise.all(out.ops.map((op) => performOperation(op, env, limits)));
       if (!isCurrent(generation)) return failure("the module instance stopped while this request was running");
       withBuffer(core, encodeResults(results), (p, n) => core._mcp_run_resume(id, p, n));
     }

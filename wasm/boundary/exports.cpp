@@ -29,6 +29,9 @@ struct RunSlot {
   std::unique_ptr<app::Run> run;
   std::string output;  // [u32 length][bytes]
   bool failed = false;
+#ifdef MCP_TEST_BUILD
+  int trap_before_kind = 0;  // x-mcp-test-trap-before: trap when the run parks an operation of this kind
+#endif
 };
 
 struct State {
@@ -54,6 +57,12 @@ void set_output(RunSlot& slot, std::string payload) {
 
 void publish(RunSlot& slot) {
   if (slot.failed) return;
+#ifdef MCP_TEST_BUILD
+  // Test builds only: a trap in the middle of a run, between two of its operations.
+  if (slot.trap_before_kind != 0 && !slot.run->done())
+    for (const auto& op : slot.run->host().parked())
+      if (static_cast<int>(op.kind) == slot.trap_before_kind) __builtin_trap();
+#endif
   if (slot.run->done()) {
     set_output(slot, wire::encode_response(slot.run->response()));
   } else {
@@ -78,6 +87,14 @@ EMSCRIPTEN_KEEPALIVE void mcp_free(std::uint8_t* p) { std::free(p); }
 
 EMSCRIPTEN_KEEPALIVE std::uint32_t mcp_max_body_bytes() { return static_cast<std::uint32_t>(app::max_body_bytes); }
 
+// The most of an outbound response body the shim reads (a fetch past it fails).
+EMSCRIPTEN_KEEPALIVE std::uint32_t mcp_max_fetch_body_bytes() { return app::max_fetch_body_bytes; }
+
+// How long the shim waits for a KV or Durable Object call (STORAGE_TIMEOUT_MS); after mcp_configure.
+EMSCRIPTEN_KEEPALIVE std::uint32_t mcp_storage_timeout_ms() {
+  return state().app ? state().app->config().storage_timeout_ms : static_cast<std::uint32_t>(app::storage_timeout_ms_range.fallback);
+}
+
 EMSCRIPTEN_KEEPALIVE int mcp_configure(const std::uint8_t* env, std::uint32_t len) {
   auto entries = wire::decode_env(std::string_view(reinterpret_cast<const char*>(env), len));
   if (!entries) return 1;
@@ -97,6 +114,9 @@ EMSCRIPTEN_KEEPALIVE std::uint32_t mcp_run_start(const std::uint8_t* request, st
   std::uint32_t id = s.next_id++;
   if (id == 0) id = s.next_id++;
   RunSlot& slot = s.runs[id];
+#ifdef MCP_TEST_BUILD
+  if (const std::string* kind = decoded->request.header("x-mcp-test-trap-before")) slot.trap_before_kind = std::atoi(kind->c_str());
+#endif
   slot.run = std::make_unique<app::Run>(*s.app, std::move(decoded->request), decoded->context);
   slot.run->start();
   publish(slot);

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "app/limits.hpp"
+
 TEST_CASE("configuration is read from the environment's strings", "[app][config]") {
   auto c = app::config_from_env({{"PUBLIC_URL", "https://Mcp.Example.com/"},
                                  {"ALLOWED_ORIGINS", " https://a.example , ,https://B.example/"},
@@ -51,4 +53,31 @@ TEST_CASE("ALLOWED_USERNAMES is a comma-separated list kept lowercase", "[app][c
   auto c = app::config_from_env({{"ALLOWED_USERNAMES", " OctoCat, ,hubot "}});
   REQUIRE(c.allowed_usernames == std::vector<std::string>{"octocat", "hubot"});
   REQUIRE(app::config_from_env({}).allowed_usernames.empty());
+}
+
+// limits.hpp "Configuration ranges": each var takes a whole number within its range; anything else
+// (out of range, not a number, a unit) is the safe default, never a refusal to start.
+TEST_CASE("numeric vars take whole numbers within their limits.hpp range, else the default", "[app][config][limits]") {
+  struct Var {
+    const char* name;
+    app::Range range;
+    std::int64_t (*read)(const app::Config&);
+  };
+  const Var vars[] = {
+      {"ACCESS_TOKEN_TTL", app::access_token_ttl_range, [](const app::Config& c) { return c.access_token_ttl; }},
+      {"AUTH_CACHE_SECONDS", app::auth_cache_seconds_range, [](const app::Config& c) { return c.auth_cache_seconds; }},
+      {"SSE_KEEPALIVE_MS", app::sse_keepalive_ms_range, [](const app::Config& c) { return std::int64_t(c.sse_keepalive_ms); }},
+      {"SSE_MAX_STREAMS_PER_USER", app::sse_streams_per_user_range,
+       [](const app::Config& c) { return std::int64_t(c.sse_max_streams_per_user); }},
+      {"STORAGE_TIMEOUT_MS", app::storage_timeout_ms_range, [](const app::Config& c) { return std::int64_t(c.storage_timeout_ms); }},
+  };
+  for (const Var& v : vars) {
+    INFO(v.name);
+    REQUIRE(v.read(app::config_from_env({})) == v.range.fallback);
+    REQUIRE(v.read(app::config_from_env({{v.name, std::to_string(v.range.min)}})) == v.range.min);
+    REQUIRE(v.read(app::config_from_env({{v.name, std::to_string(v.range.max)}})) == v.range.max);
+    for (const std::string bad : {std::to_string(v.range.min - 1), std::to_string(v.range.max + 1), std::string("abc"),
+                                  std::to_string(v.range.min) + "ms", std::string("")})
+      REQUIRE(v.read(app::config_from_env({{v.name, bad}})) == v.range.fallback);
+  }
 }

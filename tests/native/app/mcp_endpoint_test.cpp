@@ -323,3 +323,44 @@ TEST_CASE("batches follow the negotiated version", "[app][mcp][batch]") {
     REQUIRE(f.post(sid, big + "]").status == 400);
   }
 }
+
+// limits.hpp session_clock_skew_seconds: an id issued up to 5 minutes "in the future" (another
+// isolate's clock) is accepted; further ahead it is not one of ours.
+TEST_CASE("a session id issued more than 300 s in the future is 404", "[app][mcp][session][limits]") {
+  Fixture f;
+  const auto sid = f.open_session();
+  const std::int64_t issued = f.host.now_ms;
+  f.host.now_ms = issued - (app::session_clock_skew_seconds - 1) * 1000;
+  REQUIRE(f.post(sid, call_body("ping")).status == 200);
+  f.host.now_ms = issued - (app::session_clock_skew_seconds + 1) * 1000;
+  REQUIRE(f.post(sid, call_body("ping")).status == 404);
+}
+
+// limits.hpp max_request_headers, max_request_header_bytes: checked before anything else, on every
+// route, without a host operation.
+TEST_CASE("more than 256 request headers, or more than 64 KiB of them, is 431", "[app][http][limits]") {
+  Fixture f;
+  const auto sid = f.open_session();
+  for (const std::string path : {"/mcp", "/token", "/authorize", "/"}) {
+    INFO(path);
+    const http::Header auth{"authorization", "Bearer " + f.user.access_token};  // counted like any other
+    http::Request many = mcp_post(call_body("ping"), {{"mcp-session-id", sid}, auth});
+    many.url = std::string(fake::origin) + path;
+    while (many.headers.size() < app::max_request_headers) many.headers.push_back({"x-filler", "1"});
+    REQUIRE(f.host.run(f.app, many).status != 431);
+    many.headers.push_back({"x-filler", "1"});
+    f.host.log.clear();
+    auto r = f.host.run(f.app, many);
+    REQUIRE(r.status == 431);
+    REQUIRE(f.host.log.empty());
+
+    http::Request big = mcp_post(call_body("ping"), {{"mcp-session-id", sid}, auth});
+    big.url = many.url;
+    std::size_t bytes = 0;
+    for (const auto& [n, v] : big.headers) bytes += n.size() + v.size();
+    big.headers.push_back({"x-big", std::string(app::max_request_header_bytes - bytes - 5, 'b')});
+    REQUIRE(f.host.run(f.app, big).status != 431);
+    big.headers.back().second += "b";
+    REQUIRE(f.host.run(f.app, big).status == 431);
+  }
+}

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "app/app.hpp"
+#include "app/limits.hpp"
 #include "support/fake_host.hpp"
 #include "support/oauth_flow.hpp"
 #include "support/requests.hpp"
@@ -42,7 +43,7 @@ struct Fixture {
   fake::FakeHost host;
   fake::SignedIn user = fake::sign_in_as_bearer(app, host);
 
-  // Opens a stream; returns the endpoint URL path and the mailbox name.
+  // Opens a stream; returns the endpoint URL path and its key in the user's mailbox.
   std::pair<std::string, std::string> open_stream() {
     auto r = host.run(app, get_sse());
     REQUIRE(r.status == 200);
@@ -50,7 +51,7 @@ struct Fixture {
     const std::string prefix = "event: endpoint\ndata: ";
     REQUIRE(r.body.rfind(prefix, 0) == 0);
     const std::string endpoint = r.body.substr(prefix.size(), r.body.find('\n', prefix.size()) - prefix.size());
-    return {endpoint, r.stream->mailbox};
+    return {endpoint, json::parse(r.stream->init).value->at("session").get<std::string>()};
   }
 };
 
@@ -72,14 +73,18 @@ TEST_CASE("GET /sse opens a stream on a mailbox with an endpoint event", "[app][
   REQUIRE(r.stream);
   REQUIRE(r.stream->keepalive_ms == 20000);
   REQUIRE(r.stream->keepalive == ": keepalive\n\n");
-  REQUIRE(r.stream->mailbox.size() == 22);  // base64url of 16 random bytes
+  REQUIRE(r.stream->mailbox == "user:octocat");  // one mailbox per user holds all of its streams
   const Json record = *json::parse(r.stream->init).value;
+  REQUIRE(record["session"].get<std::string>().size() == 22);  // base64url of the id's 16 random bytes
   REQUIRE(record["user"] == "octocat");  // the owner: the signed-in user and client
   REQUIRE(record["client"] == f.user.client_id);
   REQUIRE(record["protocolVersion"].is_null());
   REQUIRE(record["createdAt"] == f.host.now_ms);
-  // Two streams, two mailboxes.
-  REQUIRE(f.host.run(f.app, get_sse()).stream->mailbox != r.stream->mailbox);
+  REQUIRE(record["maxStreams"] == app::default_sse_streams_per_user);
+  // Two streams: one mailbox, two sessions.
+  auto second = f.host.run(f.app, get_sse());
+  REQUIRE(second.stream->mailbox == r.stream->mailbox);
+  REQUIRE(json::parse(second.stream->init).value->at("session") != record["session"]);
 }
 
 TEST_CASE("GET /sse refuses other methods and a non-SSE Accept", "[app][sse]") {
@@ -190,4 +195,39 @@ TEST_CASE("POST /sse/message shares the /mcp body rules", "[app][sse][http]") {
   REQUIRE(r.status == 405);
   REQUIRE(*header(r, "allow") == "POST");
   REQUIRE(f.host.mailboxes.at(mailbox).delivered.empty());
+}
+
+// limits.hpp default_sse_streams_per_user, SSE_MAX_STREAMS_PER_USER: the core tells the user's
+// mailbox the cap with each stream; the mailbox (worker-shim/sse_session.js, emulated by the
+// FakeHost) closes the oldest stream when one more opens, so a user's streams stay bounded and a
+// client that leaked streams is never locked out. The closed stream's session then answers 404.
+TEST_CASE("opening more streams than SSE_MAX_STREAMS_PER_USER closes the user's oldest", "[app][sse][limits]") {
+  app::Config c = test_config();
+  c.sse_max_streams_per_user = 2;
+  app::App app(c);
+  fake::FakeHost host;
+  fake::sign_in_as_bearer(app, host);
+  std::vector<std::pair<std::string, std::string>> streams;  // endpoint, session
+  for (int i = 0; i < 3; ++i) {
+    auto r = host.run(app, get_sse());
+    REQUIRE(r.status == 200);
+    REQUIRE(json::parse(r.stream->init).value->at("maxStreams") == 2);
+    const std::string prefix = "event: endpoint\ndata: ";
+    streams.emplace_back(r.body.substr(prefix.size(), r.body.find('\n', prefix.size()) - prefix.size()),
+                         json::parse(r.stream->init).value->at("session").get<std::string>());
+  }
+  REQUIRE_FALSE(host.mailboxes.at(streams[0].second).stream_open);
+  auto gone = host.run(app, post_message(streams[0].first, call_body("ping")));
+  REQUIRE(gone.status == 404);
+  REQUIRE(body_json(gone)["error"]["message"] == "Session not found: open a new stream with GET /sse");
+  REQUIRE(host.run(app, post_message(streams[1].first, call_body("ping"))).status == 202);
+  REQUIRE(host.run(app, post_message(streams[2].first, call_body("ping"))).status == 202);
+  // Another user's streams are not counted.
+  fake::FakeHost other = host;
+  other.bearer.clear();
+  auto hubot = fake::sign_in(app, other, fake::GitHubUser{"hubot", 480938, "Hubot"});
+  other.bearer = hubot.access_token;
+  REQUIRE(other.run(app, get_sse()).stream->mailbox == "user:hubot");
+  REQUIRE(other.mailboxes.at(streams[1].second).stream_open);
+  REQUIRE(other.mailboxes.at(streams[2].second).stream_open);
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "app/limits.hpp"
 #include "http/form.hpp"
 #include "oauth/store.hpp"
 #include "oauth/token_crypto.hpp"
@@ -428,4 +429,28 @@ TEST_CASE("a storage failure at the callback is a 503 page the browser can show"
   auto r = f.back(g);
   REQUIRE(r.status == 503);
   CHECK(header_or_empty(r, "content-type").rfind("text/html", 0) == 0);
+}
+
+// limits.hpp max_callback_state_length, max_github_code_length, max_login_length.
+TEST_CASE("callback limits: a state over 256 or a code over 512 characters is a 400 page; a login over 100 a 502 page",
+          "[github][callback][limits]") {
+  Fixture f;
+  f.fh.log.clear();
+  require_failure_page(f.fh.run(f.app, fake::get("/callback?code=c&state=" + std::string(app::max_callback_state_length + 1, 's'))), 400);
+  REQUIRE(f.fh.log.empty());
+
+  auto g = f.to_github();
+  auto long_code = f.back(g, std::string(app::max_github_code_length + 1, 'c'));
+  require_failure_page(long_code, 400);
+  REQUIRE(f.fh.fetched.empty());  // GitHub is not asked
+  REQUIRE(flow::keys_with_prefix(f.fh, "grant:").empty());
+
+  const std::string login_at_limit(app::max_login_length, 'a');
+  for (const auto& [login, status] : {std::pair{login_at_limit, 302}, std::pair{login_at_limit + "a", 502}}) {
+    auto again = f.to_github();
+    f.fh.on_fetch = github_answers(reply(200, good_token), reply(200, json::dump(Json{{"login", login}, {"id", 7}})));
+    auto r = f.back(again);
+    REQUIRE(r.status == status);
+    REQUIRE(flow::keys_with_prefix(f.fh, "grant:" + login + ":").size() == (status == 302 ? 1u : 0u));
+  }
 }

@@ -45,8 +45,9 @@ TEST_CASE("malformed session ids are refused", "[mcp][session]") {
   }
 }
 
-TEST_CASE("the tombstone key and the mailbox name name the session's nonce", "[mcp][session][storage]") {
-  mcp::SessionClaims c{mcp::SessionKind::streamable_http, "2025-06-18", 5, std::string(16, '\0'), "", ""};
+TEST_CASE("the tombstone key and the stream key name the session's nonce; the mailbox its user", "[mcp][session][storage]") {
+  mcp::SessionClaims c{mcp::SessionKind::legacy_sse, "", 5, std::string(16, '\0'), "octocat", "client"};
   REQUIRE(mcp::session_tombstone_key(c) == "mcp-session-ended:AAAAAAAAAAAAAAAAAAAAAA");
-  REQUIRE(mcp::session_mailbox_name(c) == "AAAAAAAAAAAAAAAAAAAAAA");
+  REQUIRE(mcp::session_stream_key(c) == "AAAAAAAAAAAAAAAAAAAAAA");
+  REQUIRE(mcp::session_mailbox_name(c) == "user:octocat");
 }

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "app/limits.hpp"
 #include "base/bytes.hpp"
 #include "oauth/store.hpp"
 #include "oauth/token_crypto.hpp"
@@ -185,4 +186,22 @@ TEST_CASE("a new authorization of the same user and client revokes the earlier g
   REQUIRE(h.run(app, fake::mcp_post(fake::initialize_body())).status == 200);
   h.bearer = again;
   REQUIRE(h.run(app, fake::mcp_post(fake::initialize_body())).status == 200);
+}
+
+// limits.hpp kv_max_metadata_bytes: a grant's KV metadata (clientId, resource, redirectUri) that
+// would exceed Workers KV's 1024 bytes is left off (the grant is then read when listing), instead
+// of failing the put and the sign-in (the FakeHost refuses oversized metadata, as KV does).
+TEST_CASE("a grant whose key metadata would pass KV's 1024 bytes is stored without metadata", "[oauth][authorization][limits]") {
+  fake::FakeHost fh;
+  flow::Context c;
+  oauth::AuthRequest request = a_request();
+  request.redirect_uri = "http://127.0.0.1:9999/" + std::string(app::kv_max_metadata_bytes, 'p');
+  auto done = complete(fh, c, request);
+  REQUIRE(done.response.status == 302);
+  REQUIRE(fh.kv.at(done.grant_key).metadata.empty());
+  // A second sign-in still finds (and replaces) it, reading the record instead of the metadata.
+  auto again = complete(fh, c, request);
+  REQUIRE(again.response.status == 302);
+  REQUIRE(fh.grant_states.at(done.grant_key) == "revoked");
+  REQUIRE(fh.kv.count(done.grant_key) == 0);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "app/limits.hpp"
 #include "base/bytes.hpp"
 #include "http/form.hpp"
 #include "support/fake_host.hpp"
@@ -440,7 +441,7 @@ TEST_CASE("the approvals cookie remembers the 10 most recently approved clients"
     cookie = to_github.approvals_cookie;
   }
   Json remembered = signed_payload(cookie_value_of(cookie));
-  REQUIRE(remembered.size() == oauth::max_remembered_clients);
+  REQUIRE(remembered.size() == app::max_remembered_clients);
   REQUIRE(remembered[0] == ids[10]);  // most recent first
   REQUIRE(remembered[9] == ids[1]);
   REQUIRE(std::find(remembered.begin(), remembered.end(), Json(ids[0])) == remembered.end());
@@ -494,4 +495,63 @@ TEST_CASE("/authorize answers GET and the consent form's POST only", "[oauth][au
   http::Request big = fake::post_form("/authorize", "", {{"cookie", c.csrf_cookie}});
   big.body_too_large = true;
   require_page(f.fh.run(f.app, big), 400);
+}
+
+// Rule A10 for every host operation, not only KV: the consent form is signed and verified with
+// HMACs, and a failure there is a 503 page with Retry-After, never the JSON of the signing helpers.
+TEST_CASE("a host failure signing or verifying the consent form is a 503 page", "[oauth][authorize][faults]") {
+  Fixture f;
+  auto hmac_fails = flow::failing(f.fh, [](const host::Operation& op) { return op.kind == host::OpKind::hmac_sha256; });
+  auto page = flow::run_with(f.app, f.fh, fake::get(f.valid_path()), hmac_fails);
+  require_page(page, 503);
+  REQUIRE(header_or_empty(page, "retry-after") == std::to_string(app::retry_after_seconds));
+  REQUIRE(fake::set_cookies(page).empty());
+
+  auto c = flow::open_consent(f.app, f.fh, f.client.client_id);
+  const std::string form = "request=" + http::form_encode(c.request) + "&csrf=" + http::form_encode(c.csrf) + "&action=approve";
+  app::App fresh(flow::test_config());  // no derived key cached yet: the derivation fails too
+  auto approve = flow::run_with(fresh, f.fh, fake::post_form("/authorize", form, {{"cookie", c.csrf_cookie}}), hmac_fails);
+  require_page(approve, 503);
+  REQUIRE(header_or_empty(approve, "retry-after") == std::to_string(app::retry_after_seconds));
+  REQUIRE(flow::keys_with_prefix(f.fh, "oauth:state:").empty());
+  // The same form, once the host answers again, goes on to GitHub.
+  REQUIRE(goes_to_github(flow::submit_consent(fresh, f.fh, c.request, c.csrf, "approve", c.csrf_cookie)));
+}
+
+// limits.hpp: a client_id that is not a URL and is longer than ours (256) is unknown, and is not
+// read from KV (whose keys stop at 512 bytes: the read would fail and answer 503).
+TEST_CASE("a client_id longer than max_client_id_length is an unknown client, without a storage read", "[oauth][authorize][limits]") {
+  Fixture f;
+  for (std::size_t length : {app::max_client_id_length + 1, std::size_t(600), app::max_client_id_url_length}) {
+    auto r = f.get("/authorize?response_type=code&client_id=" + std::string(length, 'c') + "&redirect_uri=" +
+                   http::form_encode(fake::test_redirect_uri) + "&code_challenge=" + f.challenge() + "&code_challenge_method=S256");
+    require_page(r, 400);
+    REQUIRE(r.body.find("Unknown client") != std::string::npos);
+  }
+  REQUIRE(f.fh.log.empty());
+  // Past the URL limit too: the request names no usable client.
+  require_page(f.get("/authorize?response_type=code&client_id=" + std::string(app::max_client_id_url_length + 1, 'c')), 400);
+}
+
+TEST_CASE("/authorize state and scope limits are invalid_request and invalid_scope, sent back to the client", "[oauth][authorize][limits]") {
+  Fixture f;
+  const std::string at = f.base_query() + "&response_type=code&code_challenge=" + f.challenge() + "&code_challenge_method=S256";
+  REQUIRE(f.get(at + "&state=" + std::string(app::max_authorize_state_length, 's')).status == 200);
+  auto long_state = f.get(at + "&state=" + std::string(app::max_authorize_state_length + 1, 's'));
+  REQUIRE(long_state.status == 302);
+  REQUIRE(fake::query_value(header_or_empty(long_state, "location"), "error") == "invalid_request");
+  REQUIRE(f.get(f.valid_path("&scope=" + std::string(app::max_authorize_scope_length, 'x'))).status == 200);
+  require_error_redirect(f.get(f.valid_path("&scope=" + std::string(app::max_authorize_scope_length + 1, 'x'))), "invalid_scope");
+}
+
+// limits.hpp consent_clock_skew_seconds: a consent form signed "in the future" by more than a
+// minute (a clock gone wrong, or a forgery with a valid MAC) is refused like an expired one.
+TEST_CASE("a consent form issued more than 60 s in the future is refused", "[oauth][authorize][consent][limits]") {
+  Fixture f;
+  auto c = flow::open_consent(f.app, f.fh, f.client.client_id);
+  const std::int64_t issued = f.fh.now_ms;
+  f.fh.now_ms = issued - (app::consent_clock_skew_seconds + 1) * 1000;
+  require_page(flow::submit_consent(f.app, f.fh, c.request, c.csrf, "approve", c.csrf_cookie), 400);
+  f.fh.now_ms = issued - (app::consent_clock_skew_seconds - 1) * 1000;
+  REQUIRE(goes_to_github(flow::submit_consent(f.app, f.fh, c.request, c.csrf, "approve", c.csrf_cookie)));
 }

@@ -361,3 +361,17 @@ TEST_CASE("a token record's expiresAt far out of range is compared, never conver
   REQUIRE(r.error().status == 401);
   REQUIRE(header_or_empty(r.error(), "www-authenticate").find("expired") != std::string::npos);
 }
+
+// limits.hpp max_login_length: the user part of a token is a GitHub login. A longer one is no token
+// of ours; reading it would exceed KV's 512-byte keys, a storage failure (503) instead of a 401.
+TEST_CASE("a token whose user part is longer than a login is invalid_token, without a storage read", "[oauth][bearer][limits]") {
+  Fixture f;
+  const std::string secret = f.user.access_token.substr(f.user.access_token.find(':'));  // ":grant:secret"
+  const std::string at_limit = std::string(app::max_login_length, 'u') + secret;
+  const std::string past_limit = std::string(app::max_login_length + 1, 'u') + secret;
+  REQUIRE(oauth::split_token(at_limit));
+  require_invalid_token(f.check_token("/mcp", past_limit));
+  REQUIRE(f.fh.log.empty());
+  require_invalid_token(f.check_token("/mcp", std::string(600, 'u') + secret));
+  REQUIRE(f.fh.log.empty());
+}

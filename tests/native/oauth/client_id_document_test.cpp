@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "app/app.hpp"
+#include "app/limits.hpp"
 #include "http/form.hpp"
 #include "support/fake_host.hpp"
 #include "support/oauth_flow.hpp"
@@ -156,4 +157,34 @@ TEST_CASE("cimd: no-store documents are fetched each time", "[oauth][cimd]") {
   REQUIRE(fh.run(app, fake::get(flow::authorize_path(fh, doc_url))).status == 200);
   REQUIRE(fetches_of(fh, doc_url) == 2);
   REQUIRE(flow::keys_with_prefix(fh, "cimd:").empty());
+}
+
+// The cache is an optimisation: a failure writing it must not fail the request that fetched the
+// document (it used to answer 503).
+TEST_CASE("cimd: a failure caching the document still serves the client, which is fetched again next time", "[oauth][cimd][faults]") {
+  app::App app(flow::test_config());
+  fake::FakeHost fh;
+  serve(fh, document());
+  fh.fail_kinds = {host::OpKind::kv_put};
+  REQUIRE(fh.run(app, fake::get(flow::authorize_path(fh, doc_url))).status == 200);
+  fh.fail_kinds.clear();
+  REQUIRE(flow::keys_with_prefix(fh, "cimd:").empty());
+  REQUIRE(fh.run(app, fake::get(flow::authorize_path(fh, doc_url))).status == 200);
+  REQUIRE(fetches_of(fh, doc_url) == 2);
+  REQUIRE(flow::keys_with_prefix(fh, "cimd:").size() == 1);
+}
+
+// limits.hpp client_id_document_timeout_ms and fetch_timeout_ms: what each outbound request is
+// given (the shim aborts it then: AbortSignal.timeout).
+TEST_CASE("cimd: a metadata document is fetched with a 5 s timeout, GitHub with 10 s", "[oauth][cimd][limits]") {
+  app::App app(flow::test_config());
+  fake::FakeHost fh;
+  serve(fh, document());
+  REQUIRE(fh.run(app, fake::get(flow::authorize_path(fh, doc_url))).status == 200);
+  REQUIRE(fh.fetched.size() == 1);
+  REQUIRE(fh.fetched[0].timeout_ms == app::client_id_document_timeout_ms);
+  flow::code_for(app, fh, doc_url);
+  REQUIRE(fh.fetched.size() == 3);  // + GitHub's token exchange and /user
+  REQUIRE(fh.fetched[1].timeout_ms == app::fetch_timeout_ms);
+  REQUIRE(fh.fetched[2].timeout_ms == app::fetch_timeout_ms);
 }

@@ -78,7 +78,7 @@ TEST_CASE("a confidential client gets a 32-character secret once; only its SHA-2
   REQUIRE(id.size() == 16);
   REQUIRE(secret.size() == 32);
   // The registration (and so the secret) ends after 90 days unless used (renewed at half-life).
-  REQUIRE(reply["client_secret_expires_at"] == fh.now_ms / 1000 + oauth::registration_ttl_seconds);
+  REQUIRE(reply["client_secret_expires_at"] == fh.now_ms / 1000 + app::registration_ttl_seconds);
   REQUIRE(reply["client_secret_issued_at"] == fh.now_ms / 1000);
   REQUIRE(reply["client_id_issued_at"] == fh.now_ms / 1000);
   REQUIRE(reply["token_endpoint_auth_method"] == "client_secret_basic");
@@ -89,8 +89,8 @@ TEST_CASE("a confidential client gets a 32-character secret once; only its SHA-2
 
   const Json record = flow::kv_json(fh, "client:" + id);
   REQUIRE(record["clientSecret"] == flow::hex_sha256(fh, secret));
-  REQUIRE(record["registrationExpiresAt"] == fh.now_ms / 1000 + oauth::registration_ttl_seconds);
-  REQUIRE(fh.kv.at("client:" + id).ttl_seconds == static_cast<std::uint64_t>(oauth::registration_ttl_seconds));
+  REQUIRE(record["registrationExpiresAt"] == fh.now_ms / 1000 + app::registration_ttl_seconds);
+  REQUIRE(fh.kv.at("client:" + id).ttl_seconds == static_cast<std::uint64_t>(app::registration_ttl_seconds));
   // The secret itself is nowhere in storage.
   for (const auto& [k, v] : fh.kv) REQUIRE(v.value.find(secret) == std::string::npos);
 }
@@ -133,7 +133,7 @@ TEST_CASE("the client record is written under client:{clientId} in the 1.2.3 lay
   REQUIRE(fh.log[3].key == "client:" + id);
   REQUIRE(fh.kv.size() == 1);
   const auto& entry = fh.kv.at("client:" + id);
-  REQUIRE(entry.ttl_seconds == static_cast<std::uint64_t>(oauth::registration_ttl_seconds));  // 90 days
+  REQUIRE(entry.ttl_seconds == static_cast<std::uint64_t>(app::registration_ttl_seconds));  // 90 days
   REQUIRE(entry.metadata.empty());
 
   const Json record = flow::kv_json(fh, "client:" + id);
@@ -204,7 +204,7 @@ TEST_CASE("a registration is renewed by a successful token request past half its
   (void)other;
   auto code = flow::code_for(app, fh, s.client_id);
   REQUIRE(flow::exchange(app, fh, code, s.client_id).status == 200);
-  REQUIRE(flow::kv_json(fh, key)["registrationExpiresAt"] == fh.now_ms / 1000 + oauth::registration_ttl_seconds);
+  REQUIRE(flow::kv_json(fh, key)["registrationExpiresAt"] == fh.now_ms / 1000 + app::registration_ttl_seconds);
 }
 
 // Fuzzing: `registrationExpiresAt - now` overflowed for a stored -2^63.

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "app/limits.hpp"
+
 #include "support/fake_host.hpp"
 #include "support/oauth_flow.hpp"
 #include "support/sign_in.hpp"
@@ -172,14 +174,14 @@ TEST_CASE("revoking a grant deletes all its tokens and the grant, and nothing el
   REQUIRE(fh.kv.count("grant:octocat:HHHHHHHHHHHHHHHH") == 1);
   REQUIRE(fh.kv.count("token:octocat:HHHHHHHHHHHHHHHH:cc") == 1);
   REQUIRE(fh.kv.count("token:octocat2:GGGGGGGGGGGGGGGG:dd") == 1);
-  // The revocation is final in the grant's object first, then the grant leaves KV, then the tokens
-  // found by prefix (with the trailing ':').
+  // The revocation is final in the grant's object first, then the tokens found by prefix (with the
+  // trailing ':') leave KV, then the grant.
   REQUIRE(fh.log[0].kind == host::OpKind::grant_swap);
   REQUIRE(fh.grant_states.at("grant:octocat:GGGGGGGGGGGGGGGG") == "revoked");
-  REQUIRE(fh.log[1].kind == host::OpKind::kv_delete);
-  REQUIRE(fh.log[1].key == "grant:octocat:GGGGGGGGGGGGGGGG");
-  REQUIRE(fh.log[2].kind == host::OpKind::kv_list);
-  REQUIRE(fh.log[2].key == "token:octocat:GGGGGGGGGGGGGGGG:");
+  REQUIRE(fh.log[1].kind == host::OpKind::kv_list);
+  REQUIRE(fh.log[1].key == "token:octocat:GGGGGGGGGGGGGGGG:");
+  REQUIRE(fh.log.back().kind == host::OpKind::kv_delete);
+  REQUIRE(fh.log.back().key == "grant:octocat:GGGGGGGGGGGGGGGG");
   REQUIRE(fh.count(host::OpKind::kv_delete) == 3);
 }
 
@@ -196,15 +198,18 @@ TEST_CASE("a storage failure while revoking is an Err", "[oauth][store][faults]"
   REQUIRE_FALSE(drive(h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000), deletes_fail));
 }
 
-// store.hpp rule 3 says "deletes the grant's tokens, then the grant". The deletes are parked as one
-// batch, which the shim may perform in parallel, so the order is not guaranteed.
-TEST_CASE("revoke_grant deletes the grant before its tokens, so nothing can mint new ones", "[oauth][store]") {
+// store.hpp rule 3: the object says "revoked" before anything leaves KV (from then on nothing can
+// mint a token from the grant), and the KV grant leaves last, so a grant still in KV after a failure
+// marks a cleanup still to do. The token deletes are one batch (the shim runs it in parallel).
+TEST_CASE("revoke_grant marks the object, deletes the tokens, and the KV grant last", "[oauth][store]") {
   fake::FakeHost fh;
   host::Host h;
   put(fh, "grant:u:GGGGGGGGGGGGGGGG", "{}");
   put(fh, "token:u:GGGGGGGGGGGGGGGG:aa", "{}");
+  put(fh, "token:u:GGGGGGGGGGGGGGGG:bb", "{}");
   auto task = oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000);
   auto batches = batches_of(fh, h, task);
+  REQUIRE(batches.front().front().kind == host::OpKind::grant_swap);
   std::size_t grant_batch = 0, last_token_batch = 0;
   for (std::size_t i = 0; i < batches.size(); ++i)
     for (const auto& op : batches[i]) {
@@ -212,7 +217,8 @@ TEST_CASE("revoke_grant deletes the grant before its tokens, so nothing can mint
       if (op.key.rfind("grant:", 0) == 0) grant_batch = i;
       if (op.key.rfind("token:", 0) == 0) last_token_batch = i;
     }
-  REQUIRE(grant_batch < last_token_batch);
+  REQUIRE(last_token_batch < grant_batch);
+  REQUIRE(batches[last_token_batch].size() == 2);
   REQUIRE(batches[grant_batch].size() == 1);
   REQUIRE(fh.kv.empty());
 }
@@ -262,4 +268,31 @@ TEST_CASE("list_keys drops names outside the prefix, so revoke_grant deletes non
   REQUIRE(drive(h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000), lying_list));
   REQUIRE(fh.kv.count("client:victim") == 1);
   REQUIRE(fh.kv.count("token:u:GGGGGGGGGGGGGGGG:aa") == 0);
+}
+
+// limits.hpp kv_list_page_size: listing follows KV's cursor past one page (a grant with more tokens
+// than one page holds is revoked whole).
+TEST_CASE("revoking a grant with more tokens than one KV list page deletes them all", "[oauth][store][limits]") {
+  fake::FakeHost fh;
+  host::Host h;
+  put(fh, "grant:u:GGGGGGGGGGGGGGGG", "{}");
+  for (std::size_t i = 0; i < app::kv_list_page_size + 5; ++i) put(fh, "token:u:GGGGGGGGGGGGGGGG:" + std::to_string(100000 + i), "{}");
+  REQUIRE(drive(fh, h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000)));
+  REQUIRE(fh.kv.empty());
+  REQUIRE(fh.count(host::OpKind::kv_list) == 2);
+}
+
+// limits.hpp revoked_grant_memory_seconds: the object says "revoked" for 31 days, past any refresh
+// token the grant had (30 days), so a stale KV mirror can never bring it back.
+TEST_CASE("a revoked grant's object remembers it for 31 days", "[oauth][store][limits]") {
+  fake::FakeHost fh;
+  host::Host h;
+  std::uint64_t keep_until = 0;
+  auto capture = [&](const host::Operation& op) {
+    if (op.kind == host::OpKind::grant_swap) keep_until = op.n;
+    return fh.perform(op);
+  };
+  REQUIRE(drive(h, oauth::revoke_grant(h, "u", "GGGGGGGGGGGGGGGG", 1750000000), capture));
+  REQUIRE(keep_until == 1750000000 + static_cast<std::uint64_t>(app::revoked_grant_memory_seconds));
+  REQUIRE(app::revoked_grant_memory_seconds > app::refresh_token_ttl_seconds);
 }

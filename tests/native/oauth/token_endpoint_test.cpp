@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "app/limits.hpp"
 #include "base/bytes.hpp"
 #include "oauth/store.hpp"
 #include "oauth/token_crypto.hpp"
@@ -382,8 +383,8 @@ TEST_CASE("after the exchange the grant holds no code: no authCodeWrappedKey or 
     REQUIRE(g[kept] == before[kept]);
   // Same key metadata; the grant now lives as long as its refresh token.
   REQUIRE(f.fh.kv.at(key).metadata == metadata_before);
-  REQUIRE(f.fh.kv.at(key).ttl_seconds >= static_cast<std::uint64_t>(oauth::refresh_token_ttl_seconds));
-  REQUIRE(g["expiresAt"] == f.fh.now_ms / 1000 + oauth::refresh_token_ttl_seconds);
+  REQUIRE(f.fh.kv.at(key).ttl_seconds >= static_cast<std::uint64_t>(app::refresh_token_ttl_seconds));
+  REQUIRE(g["expiresAt"] == f.fh.now_ms / 1000 + app::refresh_token_ttl_seconds);
 
   // The refresh token opens the props too.
   host::Host h;
@@ -583,4 +584,78 @@ TEST_CASE("/token with a client_id longer than a KV key can be is an unknown cli
   REQUIRE(r.status == 401);
   REQUIRE(body_json(r)["error"] == "invalid_client");
   REQUIRE(f.fh.count(host::OpKind::kv_get) == 0);
+}
+
+// The code's SHA-256 matched its grant, so a failure opening its wrapped key is the host's, not a
+// bad code: 503, and the code stays redeemable (it used to be invalid_grant, and the client gave up).
+TEST_CASE("a host failure opening the code's key is 503 and leaves the code redeemable", "[oauth][token][faults]") {
+  Fixture f;
+  const std::string code = f.code();
+  for (host::OpKind kind : {host::OpKind::hmac_sha256, host::OpKind::aes_kw_unwrap}) {
+    auto fails = flow::failing(f.fh, [kind](const host::Operation& op) { return op.kind == kind; });
+    auto r = flow::run_with(f.app, f.fh, fake::post_form("/token", flow::code_form(code) + "&client_id=" + f.client.client_id), fails);
+    require_error(r, 503, "temporarily_unavailable");
+  }
+  REQUIRE(f.exchange(code).status == 200);
+}
+
+// grant_state.hpp rule 5. The unredeemed grant's KV record expires with its code (10 minutes); when
+// the mirror of the redeemed grant failed, the object records it, so the grant is not taken for
+// revoked once that record expires.
+TEST_CASE("a failed KV mirror at the code exchange does not end the grant when the code's KV record expires",
+          "[oauth][token][faults]") {
+  Fixture f;
+  const std::string code = f.code();
+  const std::string key = f.grant_key_of(code);
+  auto grant_put_fails = flow::failing(f.fh, [](const host::Operation& op) {
+    return op.kind == host::OpKind::kv_put && op.key.rfind("grant:", 0) == 0;
+  });
+  auto r = flow::run_with(f.app, f.fh, fake::post_form("/token", flow::code_form(code) + "&client_id=" + f.client.client_id),
+                          grant_put_fails);
+  REQUIRE(r.status == 200);
+  REQUIRE(f.fh.grant_states.at(key).find("\"mirrorPending\":true") != std::string::npos);
+  f.fh.now_ms += (app::authorization_code_ttl_seconds + 60) * 1000;
+  REQUIRE(f.fh.kv.count(key) == 1);  // still there in the map, but expired:
+  REQUIRE(f.fh.perform(host::op_kv_get(key)).status == host::OpStatus::not_found);
+  const std::string refresh = body_json(r)["refresh_token"].get<std::string>();
+  auto refreshed = f.token("grant_type=refresh_token&refresh_token=" + http::form_encode(refresh) + "&client_id=" + f.client.client_id);
+  REQUIRE(refreshed.status == 200);
+  // The refresh rewrote the mirror, and the object no longer carries the mark.
+  REQUIRE(flow::kv_json(f.fh, key).contains("refreshTokenId"));
+  REQUIRE(f.fh.grant_states.at(key).find("mirrorPending") == std::string::npos);
+  // A grant removed from KV by another writer (scripts/grants, the TypeScript library) still ends.
+  f.fh.kv.erase(key);
+  const std::string next = body_json(refreshed)["refresh_token"].get<std::string>();
+  require_error(f.token("grant_type=refresh_token&refresh_token=" + http::form_encode(next) + "&client_id=" + f.client.client_id),
+                400, "invalid_grant");
+}
+
+// store.hpp rule 3: a revocation that stopped half way leaves the KV grant, and whoever presents a
+// token or the code of that grant finishes it. (It used to delete the KV grant first, so the
+// tokens a failure left behind could never be found again, and a retry answered 200 without them.)
+TEST_CASE("a revocation that stopped half way is finished by the retry", "[oauth][token][revoke][faults]") {
+  Fixture f;
+  auto first = f.exchange(f.code());
+  REQUIRE(first.status == 200);
+  const std::string access = body_json(first)["access_token"].get<std::string>();
+  const std::string refresh = body_json(first)["refresh_token"].get<std::string>();
+  const std::string key = f.grant_key_of(refresh);
+  const std::string revoke = "token=" + http::form_encode(refresh) + "&client_id=" + f.client.client_id;
+  auto deletes_fail = flow::failing(f.fh, [](const host::Operation& op) { return op.kind == host::OpKind::kv_delete; });
+  require_error(flow::run_with(f.app, f.fh, fake::post_form("/token", revoke), deletes_fail), 503, "temporarily_unavailable");
+  REQUIRE(f.fh.grant_states.at(key) == "revoked");  // final at once: nothing can be minted
+  REQUIRE(f.fh.kv.count(key) == 1);                  // the mark of the cleanup still to do
+  REQUIRE(mcp_status(f, access) == 200);             // the access token until then
+  REQUIRE(f.token(revoke).status == 200);
+  REQUIRE(f.fh.kv.count(key) == 0);
+  REQUIRE(flow::keys_with_prefix(f.fh, "token:").empty());
+  REQUIRE(mcp_status(f, access) == 401);
+}
+
+TEST_CASE("/token: a client_id longer than max_client_id_length is invalid_client, without a storage read", "[oauth][token][limits]") {
+  Fixture f;
+  f.fh.log.clear();
+  auto r = f.token("grant_type=authorization_code&code=x&client_id=" + std::string(app::max_client_id_length + 1, 'c'));
+  require_error(r, 401, "invalid_client");
+  REQUIRE(f.fh.log.empty());
 }

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "app/app.hpp"
+#include "app/limits.hpp"
 #include "http/form.hpp"
 #include "oauth/store.hpp"
 #include "oauth/token_crypto.hpp"
@@ -174,4 +175,50 @@ TEST_CASE("refresh: a grant whose expiresAt is not a safe integer is refused, an
   auto r = refresh(app, host, s, long_user);
   REQUIRE(r.status == 400);
   REQUIRE(host.count(host::OpKind::grant_read) == 0);
+}
+
+// limits.hpp max_retired_refresh_tokens: reuse detection remembers the 50 most recently used
+// refresh tokens. One used longer ago than that is merely invalid (the grant lives on); one within
+// the window ends the grant.
+TEST_CASE("refresh: reuse detection remembers the last 50 used refresh tokens", "[oauth][token][refresh][limits]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  std::vector<std::string> used{s.refresh_token};
+  std::string current = s.refresh_token;
+  // Each refresh retires the token presented before the current one: after n + 2 refreshes the
+  // first n used tokens are retired.
+  for (std::size_t i = 0; i < app::max_retired_refresh_tokens + 3; ++i) {
+    auto r = refresh(app, host, s, current);
+    REQUIRE(r.status == 200);
+    current = fake::body_json(r)["refresh_token"].get<std::string>();
+    used.push_back(current);
+  }
+  const auto grant = flow::kv_json(host, "grant:octocat:" + oauth::split_token(current)->grant_id);
+  REQUIRE(grant["retiredRefreshTokenIds"].size() == app::max_retired_refresh_tokens);
+  // The first used token fell out of the window: invalid, and nothing else happens.
+  auto forgotten = refresh(app, host, s, used[0]);
+  REQUIRE(forgotten.status == 400);
+  REQUIRE(fake::body_json(forgotten)["error_description"] == "Invalid refresh token");
+  REQUIRE(refresh(app, host, s, current).status == 200);
+  // One still remembered ends the grant.
+  auto replay = refresh(app, host, s, used[5]);
+  REQUIRE(replay.status == 400);
+  REQUIRE(fake::body_json(replay)["error_description"].get<std::string>().find("revoked") != std::string::npos);
+}
+
+// limits.hpp refresh_min_remaining_seconds: a grant with less than a minute left is not refreshed.
+TEST_CASE("refresh: refused when less than 60 s of the grant remain", "[oauth][token][refresh][limits]") {
+  app::App app(config());
+  fake::FakeHost host;
+  const auto s = fake::sign_in(app, host);
+  const std::int64_t start = host.now_ms;
+  const std::int64_t end_ms = (start / 1000 + app::refresh_token_ttl_seconds) * 1000;
+  host.now_ms = end_ms - (app::refresh_min_remaining_seconds + 1) * 1000;
+  auto ok = refresh(app, host, s, s.refresh_token);
+  REQUIRE(ok.status == 200);
+  host.now_ms = end_ms - (app::refresh_min_remaining_seconds - 1) * 1000;
+  auto late = refresh(app, host, s, fake::body_json(ok)["refresh_token"].get<std::string>());
+  REQUIRE(late.status == 400);
+  REQUIRE(fake::body_json(late)["error_description"] == "The refresh token has expired");
 }

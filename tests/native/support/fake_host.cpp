@@ -4,6 +4,11 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+
+#include <catch2/catch.hpp>
+
+#include "app/limits.hpp"
 #include "app/run.hpp"
 #include "wire/reader_writer.hpp"
 
@@ -61,8 +66,23 @@ std::optional<std::string> aes_kw(bool wrap, const std::string& kek, const std::
 }  // namespace
 
 host::OpResult FakeHost::perform(const host::Operation& op) {
+  ++performed;
   if (op.kind != host::OpKind::rate_limit) log.push_back({op.kind, op.key});  // limits: rate_counts
+  if (fail_kinds.count(op.kind)) return {host::OpStatus::failed, "scripted failure"};
+  if (fault && !faulted && (fault->kinds.empty() || fault->kinds.count(op.kind)) && fault_counted++ == fault->nth) {
+    faulted = op;
+    if (fault->after_effect) (void)effect(op);
+    return {host::OpStatus::failed, fault->after_effect ? "answer lost" : "scripted failure"};
+  }
+  return effect(op);
+}
+
+host::OpResult FakeHost::effect(const host::Operation& op) {
   using host::OpKind;
+  // Workers KV refuses keys over 512 bytes and metadata over 1024 (its errors reach the core as `failed`).
+  const bool kv_op = op.kind == OpKind::kv_get || op.kind == OpKind::kv_put || op.kind == OpKind::kv_delete;
+  if (kv_op && op.key.size() > app::kv_max_key_bytes) return {host::OpStatus::failed, "key too long"};
+  if (op.kind == OpKind::kv_put && op.extra.size() > app::kv_max_metadata_bytes) return {host::OpStatus::failed, "metadata too large"};
   using host::OpStatus;
   switch (op.kind) {
     case OpKind::random: {
@@ -101,9 +121,10 @@ host::OpResult FakeHost::perform(const host::Operation& op) {
     }
     case OpKind::mailbox_deliver: {
       if (fail_mailbox) return {OpStatus::failed, "mailbox unavailable"};
-      auto it = mailboxes.find(op.key);
       auto check = json::parse(op.extra);
-      if (it == mailboxes.end() || !it->second.stream_open || !check.value) return {OpStatus::not_found, {}};
+      const std::string* session = check.value ? json::get_string(*check.value, "session") : nullptr;
+      auto it = session ? mailboxes.find(*session) : mailboxes.end();
+      if (it == mailboxes.end() || it->second.name != op.key || !it->second.stream_open) return {OpStatus::not_found, {}};
       json::Json& record = it->second.record;
       if (record["user"] != (*check.value)["user"] || record["client"] != (*check.value)["client"])
         return {OpStatus::not_found, {}};
@@ -196,7 +217,17 @@ http::Response FakeHost::run(app::App& app, http::Request request) {
   http::Response response = std::move(r.response());
   if (response.stream) {
     auto record = json::parse(response.stream->init);
-    mailboxes[response.stream->mailbox] = Mailbox{record.value ? *record.value : json::Json(), true, {}};
+    REQUIRE(record.value);
+    const std::string& name = response.stream->mailbox;
+    // As McpMailbox: at most maxStreams open streams per mailbox; the oldest are closed.
+    const auto max_streams = (*record.value)["maxStreams"].get<std::size_t>();
+    std::vector<Mailbox*> open;
+    for (auto& [key, box] : mailboxes)
+      if (box.name == name && box.stream_open) open.push_back(&box);
+    std::sort(open.begin(), open.end(), [](const Mailbox* a, const Mailbox* b) { return a->opened < b->opened; });
+    for (std::size_t i = 0; i + max_streams <= open.size(); ++i) open[i]->stream_open = false;
+    const std::string session = (*record.value)["session"].get<std::string>();
+    mailboxes[session] = Mailbox{name, *record.value, true, {}, ++streams_opened_};
   }
   return response;
 }

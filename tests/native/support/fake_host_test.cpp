@@ -53,3 +53,25 @@ TEST_CASE("SHA-256 and HMAC-SHA256 match FIPS 180 and RFC 4231 vectors", "[suppo
   REQUIRE(base::hex_encode(h.perform(host::op_hmac_sha256("Jefe", "what do ya want for nothing?")).bytes) ==
           "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
+
+TEST_CASE("fault injection: the Nth operation of a kind fails once, before or after its effect", "[support][faults]") {
+  fake::FakeHost h;
+  h.fail_once(fake::Fault::nth_of(1, host::OpKind::kv_put));  // the 2nd KV put
+  REQUIRE(h.perform(host::op_kv_put("a", "1", 0)).ok());
+  REQUIRE(h.perform(host::op_kv_get("a")).ok());  // not counted: another kind
+  REQUIRE(h.perform(host::op_kv_put("b", "2", 0)).status == host::OpStatus::failed);
+  REQUIRE(h.faulted);
+  REQUIRE(h.faulted->key == "b");
+  REQUIRE(h.kv.count("b") == 0);                 // failed before its effect
+  REQUIRE(h.perform(host::op_kv_put("c", "3", 0)).ok());  // once only
+  REQUIRE(h.performed == 4);
+
+  h.fail_once(fake::Fault{0, {}, true});  // the next operation of any kind, after its effect
+  REQUIRE(h.perform(host::op_kv_put("d", "4", 0)).status == host::OpStatus::failed);
+  REQUIRE(h.kv.at("d").value == "4");            // the write landed; only its answer was lost
+
+  h.fail_kinds = {host::OpKind::kv_delete};
+  REQUIRE(h.perform(host::op_kv_delete("d")).status == host::OpStatus::failed);
+  REQUIRE(h.kv.count("d") == 1);
+  REQUIRE(h.perform(host::op_kv_get("d")).ok());
+}

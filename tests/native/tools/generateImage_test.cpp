@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "app/app.hpp"
+#include "app/limits.hpp"
 #include "support/fake_host.hpp"
 #include "support/oauth_flow.hpp"
 #include "support/requests.hpp"
@@ -76,4 +77,14 @@ TEST_CASE("generateImage: an empty prompt, steps out of 4..8 and an AI failure a
   auto failed = f.call({{"prompt", "fail"}})["result"];
   REQUIRE(failed["isError"] == true);
   REQUIRE(failed["content"][0]["text"].get<std::string>().find("Workers AI") != std::string::npos);
+}
+
+// limits.hpp max_prompt_length, through the tool's input schema: an error result, the AI not asked.
+TEST_CASE("generateImage: a prompt longer than 2048 characters is an error result", "[tools][generateImage][limits]") {
+  Fixture f({"octocat"});
+  REQUIRE_FALSE(f.call({{"prompt", std::string(app::max_prompt_length, 'p')}})["result"].contains("isError"));
+  auto r = f.call({{"prompt", std::string(app::max_prompt_length + 1, 'p')}})["result"];
+  REQUIRE(r["isError"] == true);
+  REQUIRE(r["content"][0]["text"].get<std::string>().find("prompt") != std::string::npos);
+  REQUIRE(f.ai_calls.size() == 1);
 }

@@ -32,6 +32,18 @@ TEST_CASE("every truncation of an encoding is refused", "[wire]") {
   REQUIRE_FALSE(wire::decode_request(huge));
 }
 
+// How many headers a request may carry is the App's policy (431, app/limits.hpp), not the
+// decoder's: it decodes as many as the input really holds.
+TEST_CASE("requests with many headers decode; only a count the input cannot hold is refused", "[wire]") {
+  http::Request r;
+  r.method = "GET";
+  r.url = "http://h/";
+  for (int i = 0; i < 2000; ++i) r.headers.push_back({"x", "y"});
+  auto d = wire::decode_request(wire::encode_request(r, {}));
+  REQUIRE(d);
+  REQUIRE(d->request.headers.size() == 2000);
+}
+
 TEST_CASE("results must answer exactly the parked operations", "[wire]") {
   const std::vector<host::OpResult> results = {{host::OpStatus::ok, "x"}, {host::OpStatus::not_found, ""}};
   const std::string bytes = wire::encode_results(results);

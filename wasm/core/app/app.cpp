@@ -2,6 +2,7 @@
 
 #include "app/cors.hpp"
 #include "app/home_page.hpp"
+#include "app/limits.hpp"
 #include "app/mcp_endpoint.hpp"
 #include "app/origin_guard.hpp"
 #include "app/sse_endpoint.hpp"
@@ -31,6 +32,14 @@ mcp::ServerInfo server_info() {
   return info;
 }
 
+// limits.hpp max_request_headers, max_request_header_bytes.
+bool headers_too_large(const http::Request& request) {
+  if (request.headers.size() > max_request_headers) return true;
+  std::size_t bytes = 0;
+  for (const auto& [name, value] : request.headers) bytes += name.size() + value.size();
+  return bytes > max_request_header_bytes;
+}
+
 }  // namespace
 
 App::App(Config config)
@@ -51,6 +60,11 @@ async::Task<http::Response> App::handle(const http::Request& request, const Requ
 async::Task<http::Response> App::respond(const http::Request& request, const std::optional<http::UrlParts>& url,
                                          const RequestContext& ctx, host::Host& host) {
   if (!url) co_return text_response(400, "Bad Request: unreadable URL\n");
+  if (headers_too_large(request)) {
+    http::Response refused = text_response(431, "Request Header Fields Too Large\n");
+    refused.outcome.reason = "headers_too_large";
+    co_return refused;
+  }
   const GuardResult guard = guard_host_and_origin(request, *url, config_);
   if (guard.failure) {
     http::Response refused = jsonrpc_http_error(403, jsonrpc::invalid_request, guard.failure->message);
@@ -78,7 +92,7 @@ async::Task<http::Response> App::route(const http::Request& request, const http:
     auto who = co_await oauth::authenticate_bearer(request, url, host, oauth_ctx);
     if (!who) co_return who.error();
     Sessions sessions(config_, keys_, &auth_cache_);
-    const SseRouteDeps sse{server_, sessions, config_.sse_keepalive_ms};
+    const SseRouteDeps sse{server_, sessions, config_.sse_keepalive_ms, config_.sse_max_streams_per_user};
     http::Response r;
     if (path == "/mcp") r = co_await handle_mcp(request, *who, McpRouteDeps{server_, sessions}, host, ctx);
     else if (path == "/sse") r = co_await handle_sse_stream(request, *who, sse, host, ctx);

@@ -26,6 +26,7 @@
 #include <map>
 #include <vector>
 
+#include "app/limits.hpp"
 #include "app/principal.hpp"
 #include "mcp/session_id.hpp"
 
@@ -39,7 +40,7 @@ struct CachedToken {
 
 class AuthCache {
  public:
-  static constexpr std::size_t max_entries = 4096;
+  static constexpr std::size_t max_entries = max_auth_cache_entries;
 
   explicit AuthCache(std::int64_t ttl_ms) : ttl_ms_(ttl_ms) {}
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "app/limits.hpp"
 #include "http/url.hpp"
 
 namespace app {
@@ -12,6 +13,14 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '/')) s.remove_suffix(1);
   return s;
+}
+
+// A whole number within `r`; anything else is r.fallback (the safe default, never a refusal).
+std::int64_t in_range(std::string_view value, const Range& r) {
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n < r.min || n > r.max) return r.fallback;
+  return n;
 }
 
 }  // namespace
@@ -51,25 +60,20 @@ Config config_from_env(const EnvEntries& env) {
       const auto trimmed = trim(value);
       if (http::split_url(trimmed)) (name == "GITHUB_OAUTH_URL" ? c.github_oauth_url : c.github_api_url) = std::string(trimmed);
     } else if (name == "ACCESS_TOKEN_TTL") {
-      std::int64_t ttl = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ttl);
-      if (ec == std::errc() && end == value.data() + value.size() && ttl >= 1 && ttl <= 366 * 24 * 3600)
-        c.access_token_ttl = ttl;
+      c.access_token_ttl = in_range(value, access_token_ttl_range);
     } else if (name == "REQUEST_LOG") {
       const auto v = trim(value);
       if (v == "all") c.request_log = Config::RequestLog::all;
       if (v == "errors") c.request_log = Config::RequestLog::errors;
       if (v == "off") c.request_log = Config::RequestLog::off;
     } else if (name == "AUTH_CACHE_SECONDS") {
-      std::int64_t seconds = -1;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-      if (ec == std::errc() && end == value.data() + value.size() && seconds >= 0 && seconds <= 60)
-        c.auth_cache_seconds = seconds;
+      c.auth_cache_seconds = in_range(value, auth_cache_seconds_range);
     } else if (name == "SSE_KEEPALIVE_MS") {
-      std::uint32_t ms = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
-      if (ec == std::errc() && end == value.data() + value.size() && ms >= 100 && ms <= 60000)
-        c.sse_keepalive_ms = ms;
+      c.sse_keepalive_ms = static_cast<std::uint32_t>(in_range(value, sse_keepalive_ms_range));
+    } else if (name == "SSE_MAX_STREAMS_PER_USER") {
+      c.sse_max_streams_per_user = static_cast<std::uint32_t>(in_range(value, sse_streams_per_user_range));
+    } else if (name == "STORAGE_TIMEOUT_MS") {
+      c.storage_timeout_ms = static_cast<std::uint32_t>(in_range(value, storage_timeout_ms_range));
     }
   }
   return c;

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "app/limits.hpp"
+
 namespace app {
 
 struct Config {
@@ -22,7 +24,13 @@ struct Config {
   bool local_development = false;            // LOCAL_DEVELOPMENT="true": only the dev config sets it
   // SSE_KEEPALIVE_MS: how often an idle legacy SSE stream gets a `: keepalive` comment. A closed
   // stream is noticed on a write, so this also bounds how long a dead session lingers.
-  std::uint32_t sse_keepalive_ms = 20000;
+  std::uint32_t sse_keepalive_ms = static_cast<std::uint32_t>(sse_keepalive_ms_range.fallback);
+  // SSE_MAX_STREAMS_PER_USER: legacy SSE streams one user may hold open; opening one more closes
+  // that user's oldest (app/sse_endpoint.hpp).
+  std::uint32_t sse_max_streams_per_user = static_cast<std::uint32_t>(sse_streams_per_user_range.fallback);
+  // STORAGE_TIMEOUT_MS: how long the shim waits for a KV or Durable Object call before it counts
+  // the operation failed (the request answers 503; the call may still land, as a lost reply).
+  std::uint32_t storage_timeout_ms = static_cast<std::uint32_t>(storage_timeout_ms_range.fallback);
 
   // Sign-in with GitHub (the worker is a GitHub OAuth client).
   std::string github_client_id;      // GITHUB_CLIENT_ID (secret)
@@ -33,12 +41,12 @@ struct Config {
   // that may use generateImage. Logins can be renamed, and a freed login can be taken by someone else.
   std::vector<std::string> allowed_usernames;
   // ACCESS_TOKEN_TTL: seconds an access token lives (any value >= 1; expiry is checked in code).
-  std::int64_t access_token_ttl = 3600;
+  std::int64_t access_token_ttl = access_token_ttl_range.fallback;
   // AUTH_CACHE_SECONDS: how long an isolate may reuse a verified access token or session id
   // without asking KV again (app/auth_cache.hpp), 0..60; 0 turns the cache off. This is how stale a
   // revocation made elsewhere (another isolate, scripts/grants) can be; the isolate that revokes
   // forgets at once.
-  std::int64_t auth_cache_seconds = 10;
+  std::int64_t auth_cache_seconds = auth_cache_seconds_range.fallback;
   // REQUEST_LOG: which request outcomes get their JSON log line (app/request_log.hpp): "all"
   // (default), "errors" (every reason but ok and redirect), "off". A console.log per request is
   // the largest CPU cost of a cached tools/call (docs/performance.md).

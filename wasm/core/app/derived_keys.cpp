@@ -13,8 +13,7 @@ async::Task<base::Result<std::string, http::Response>> DerivedKeys::get(host::Ho
                                            "Server misconfigured: the COOKIE_ENCRYPTION_KEY secret is not set")};
   host::OpResult r = co_await host.perform_one(host::op_hmac_sha256(config.cookie_encryption_key, label));
   if (!r.ok() || r.bytes.size() != 32)
-    co_return base::Err{jsonrpc_http_error(503, jsonrpc::internal_error,
-                                           "Service temporarily unavailable: storage did not answer")};
+    co_return base::Err{jsonrpc_unavailable("Service temporarily unavailable: a host operation failed")};
   cache_[label] = r.bytes;
   co_return std::move(r.bytes);
 }

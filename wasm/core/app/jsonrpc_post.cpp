@@ -42,7 +42,7 @@ std::string rpc_name(const jsonrpc::Message& m) {
 std::string tool_name(const jsonrpc::Message& m) {
   const std::string* name = m.params ? json::get_string(*m.params, "name") : nullptr;
   if (!name) return "";
-  if (name->empty() || name->size() > 64) return "other";
+  if (name->empty() || name->size() > max_logged_tool_name_length) return "other";
   for (char c : *name)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return "other";
   return *name;

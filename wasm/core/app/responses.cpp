@@ -1,5 +1,6 @@
 #include "app/responses.hpp"
 
+#include "app/limits.hpp"
 #include "jsonrpc/message.hpp"
 
 namespace app {
@@ -15,6 +16,12 @@ http::Response json_response(std::uint16_t status, const json::Json& body) {
 http::Response jsonrpc_http_error(std::uint16_t status, int code, std::string message) {
   http::Response r = json_response(status, jsonrpc::error(json::Json(), code, std::move(message)));
   if (status == 400) r.outcome.reason = jsonrpc::code_name(code);  // other statuses say it themselves
+  return r;
+}
+
+http::Response jsonrpc_unavailable(std::string message) {
+  http::Response r = jsonrpc_http_error(503, jsonrpc::internal_error, std::move(message));
+  r.set("retry-after", std::to_string(retry_after_seconds));
   return r;
 }
 

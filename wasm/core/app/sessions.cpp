@@ -12,7 +12,7 @@ namespace app {
 namespace {
 
 http::Response unavailable() {
-  return jsonrpc_http_error(503, jsonrpc::internal_error, "Service temporarily unavailable: storage did not answer");
+  return jsonrpc_unavailable("Service temporarily unavailable: storage did not answer");
 }
 http::Response not_found() {
   http::Response r = jsonrpc_http_error(404, jsonrpc::invalid_request, "Session not found: initialize a new session");
@@ -61,7 +61,7 @@ async::Task<base::Result<mcp::SessionClaims, http::Response>> Sessions::verify(h
   if (!r[0].ok()) co_return base::Err{unavailable()};
   if (!base::constant_time_equal(r[0].bytes, decoded->mac)) co_return base::Err{not_found()};
   const auto& c = decoded->claims;
-  if (c.issued_at > now_s + 300 || now_s - c.issued_at > session_max_age_seconds) co_return base::Err{not_found()};
+  if (c.issued_at > now_s + session_clock_skew_seconds || now_s - c.issued_at > session_max_age_seconds) co_return base::Err{not_found()};
   if (!belongs_to(c, who, mcp::SessionKind::streamable_http)) co_return base::Err{not_found()};
   if (r[1].status == host::OpStatus::failed) co_return base::Err{unavailable()};
   if (r[1].status == host::OpStatus::ok) co_return base::Err{not_found()};  // ended by DELETE

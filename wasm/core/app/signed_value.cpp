@@ -1,5 +1,6 @@
 #include "app/signed_value.hpp"
 
+#include "app/limits.hpp"
 #include "app/responses.hpp"
 #include "base/bytes.hpp"
 #include "jsonrpc/message.hpp"
@@ -8,9 +9,7 @@ namespace app {
 
 namespace {
 
-http::Response unavailable() {
-  return text_response(503, "Service temporarily unavailable: a host operation failed; retry shortly\n");
-}
+http::Response unavailable() { return jsonrpc_unavailable("Service temporarily unavailable: a host operation failed"); }
 
 }  // namespace
 
@@ -28,7 +27,7 @@ async::Task<base::Result<std::optional<std::string>, http::Response>> open_signe
                                                                                   DerivedKeys& keys, const char* label,
                                                                                   std::string_view value) {
   const auto dot = value.find('.');
-  if (dot == std::string_view::npos || value.size() > 8192) co_return std::optional<std::string>();
+  if (dot == std::string_view::npos || value.size() > max_signed_value_length) co_return std::optional<std::string>();
   auto payload = base::base64url_decode(value.substr(0, dot));
   auto mac = base::base64url_decode(value.substr(dot + 1));
   if (!payload || !mac || mac->size() != 32) co_return std::optional<std::string>();

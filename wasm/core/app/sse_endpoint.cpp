@@ -23,6 +23,19 @@ bool accepts_event_stream(const std::string* accept) {
          a.find("text/*") != std::string::npos;
 }
 
+// What the user's mailbox keeps for a new stream. Opening one past `max_streams_per_user` closes
+// that user's oldest stream (limits.hpp; the mailbox enforces it, worker-shim/sse_session.js).
+std::string stream_record(const mcp::SessionClaims& claims, const RequestContext& ctx, const SseRouteDeps& deps) {
+  Json record = Json::object();
+  record["session"] = mcp::session_stream_key(claims);
+  record["user"] = claims.user;
+  record["client"] = claims.client;
+  record["protocolVersion"] = nullptr;
+  record["createdAt"] = ctx.now_ms;
+  record["maxStreams"] = deps.max_streams_per_user;
+  return json::dump(record);
+}
+
 }  // namespace
 
 std::string sse_event(std::string_view name, std::string_view data) {
@@ -56,10 +69,8 @@ async::Task<http::Response> handle_sse_stream(const http::Request& request, cons
   r.set("content-type", "text/event-stream");
   r.set("cache-control", "no-cache");
   r.body = sse_event("endpoint", "/sse/message?sessionId=" + *id);
-  r.stream = http::StreamDirective{
-      mcp::session_mailbox_name(decoded->claims),
-      json::dump(Json{{"user", who.user}, {"client", who.client}, {"protocolVersion", nullptr}, {"createdAt", ctx.now_ms}}),
-      deps.keepalive_ms, ": keepalive\n\n"};
+  r.stream = http::StreamDirective{mcp::session_mailbox_name(decoded->claims), stream_record(decoded->claims, ctx, deps),
+                                   deps.keepalive_ms, ": keepalive\n\n"};
   co_return r;
 }
 
@@ -82,7 +93,7 @@ async::Task<http::Response> handle_sse_message(const http::Request& request, con
 
   std::string events;
   if (!done->replies.empty()) events = sse_event("message", json::dump(post->batch ? done->replies : done->replies[0]));
-  Json check{{"user", who.user}, {"client", who.client}};
+  Json check{{"session", mcp::session_stream_key(*claims)}, {"user", who.user}, {"client", who.client}};
   if (done->initialized) check["protocolVersion"] = *done->initialized;
   host::OpResult delivered = co_await host.perform_one(
       host::op_mailbox_deliver(mcp::session_mailbox_name(*claims), std::move(events), json::dump(check)));
@@ -92,8 +103,7 @@ async::Task<http::Response> handle_sse_message(const http::Request& request, con
     co_return gone;
   }
   if (!delivered.ok()) {
-    http::Response down = jsonrpc_http_error(503, jsonrpc::internal_error,
-                                             "Service temporarily unavailable: the session mailbox did not answer");
+    http::Response down = jsonrpc_unavailable("Service temporarily unavailable: the session mailbox did not answer");
     down.outcome.reason = "mailbox_unavailable";
     co_return down;
   }

@@ -29,6 +29,7 @@ struct SseRouteDeps {
   const mcp::Server& server;
   Sessions sessions;
   std::uint32_t keepalive_ms;
+  std::uint32_t max_streams_per_user;
 };
 
 // GET /sse

@@ -1,5 +1,7 @@
 #include "github/sign_in.hpp"
 
+#include "app/limits.hpp"
+
 #include "base/bytes.hpp"
 #include "host/fetch.hpp"
 #include "http/cookies.hpp"
@@ -97,7 +99,7 @@ async::Task<base::Result<Json, http::Response>> read_user(host::Host& host, cons
   auto body = json::parse(response->body);
   const std::string* login = body.value ? json::get_string(*body.value, "login") : nullptr;
   const Json* id = body.value ? json::find(*body.value, "id") : nullptr;
-  if (!login || login->empty() || login->size() > 100 || !id || !id->is_number_integer())
+  if (!login || login->empty() || login->size() > app::max_login_length || !id || !id->is_number_integer())
     co_return base::Err{github_failed("GitHub's description of your account could not be read.")};
   const Json* name = json::find(*body.value, "name");
   const Json* email = json::find(*body.value, "email");
@@ -119,11 +121,11 @@ async::Task<http::Response> start_sign_in(host::Host& host, const oauth::OAuthCo
   auto hash = co_await oauth::sha256_hex(host, *state);
   if (!hash) co_return oauth::unavailable_page();
   host::OpResult stored = co_await host.perform_one(
-      host::op_kv_put(state_key(*state), state_record(request, ctx.now_s()), state_ttl_seconds));
+      host::op_kv_put(state_key(*state), state_record(request, ctx.now_s()), app::github_state_ttl_seconds));
   if (!stored.ok()) co_return oauth::unavailable_page();
 
   http::Response r = authorize_redirect(ctx, *state);
-  r.set("set-cookie", state_cookie_header(*hash, state_ttl_seconds));
+  r.set("set-cookie", state_cookie_header(*hash, app::github_state_ttl_seconds));
   for (auto& c : extra_cookies) r.set("set-cookie", std::move(c));
   co_return r;
 }
@@ -135,7 +137,7 @@ async::Task<http::Response> handle_callback(const http::Request& request, const 
     co_return error_page(500, "Sign-in is not configured", "This server is missing the secret " + missing.front() + ".");
   auto query = http::parse_form(url.query);
   const std::string* state = query ? query->get("state") : nullptr;
-  if (!state || state->empty() || state->size() > 256)
+  if (!state || state->empty() || state->size() > app::max_callback_state_length)
     co_return error_page(400, "Sign-in could not continue", "The sign-in link is incomplete. Start again from your MCP client.");
   auto cookie = http::cookie_value(request.header("cookie"), state_cookie);
   auto hash = co_await oauth::sha256_hex(host, *state);
@@ -150,7 +152,7 @@ async::Task<http::Response> handle_callback(const http::Request& request, const 
   if (!stored) co_return oauth::unavailable_page();
   const auto created = *stored ? json::get_safe_integer(**stored, "createdAt") : std::nullopt;
   // Expiry is checked here from the stored time; the KV TTL only collects garbage (>= 60 s, lazy).
-  if (!*stored || !created || ctx.now_s() - *created > state_ttl_seconds) {
+  if (!*stored || !created || ctx.now_s() - *created > app::github_state_ttl_seconds) {
     http::Response page = with_cleared_state(
         error_page(400, "Sign-in expired", "This sign-in has expired or was already used. Start again from your MCP client."));
     page.outcome.reason = "state_expired";
@@ -171,7 +173,7 @@ async::Task<http::Response> handle_callback(const http::Request& request, const 
     co_return with_cleared_state(oauth::redirect_with(auth_request->redirect_uri, params));
   }
   const std::string* code = query->get("code");
-  if (!code || code->empty() || code->size() > 512)
+  if (!code || code->empty() || code->size() > app::max_github_code_length)
     co_return with_cleared_state(error_page(400, "Sign-in could not continue", "GitHub did not return a code."));
 
   auto token = co_await exchange_code(host, ctx, *code);

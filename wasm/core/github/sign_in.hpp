@@ -27,7 +27,6 @@
 namespace github {
 
 inline constexpr const char* state_cookie = "__Host-mcp-github-state";
-inline constexpr std::int64_t state_ttl_seconds = 600;
 inline constexpr const char* user_agent = "remote-mcp-github-oauth-cpp";
 // The one GitHub scope asked for: read access to the profile (the consent page names it too).
 inline constexpr const char* requested_scope = "read:user";

@@ -4,7 +4,7 @@
 // 1. `op_fetch` encodes the method and headers into the operation's `extra` (docs/boundary.md);
 //    the URL is the key and the body the data.
 // 2. The driver answers `decode_fetch_response`'s format, or `failed` when no response came
-//    (network error, timeout); a response body is capped by the driver at `max_fetch_body_bytes`.
+//    (network error, timeout); a response body is capped by the driver at `app::max_fetch_body_bytes`.
 // 3. Secrets sent in a request (client secrets, tokens) live only in the operation: the driver
 //    never logs operations.
 #pragma once
@@ -15,20 +15,19 @@
 #include <string_view>
 #include <vector>
 
+#include "app/limits.hpp"
 #include "host/operation.hpp"
 #include "http/message.hpp"
 
 namespace host {
 
-inline constexpr std::uint32_t default_fetch_timeout_ms = 10000;
-inline constexpr std::uint32_t max_fetch_body_bytes = 1 << 20;
 
 struct FetchRequest {
   std::string method = "GET";
   std::string url;
   std::vector<http::Header> headers;
   std::string body;
-  std::uint32_t timeout_ms = default_fetch_timeout_ms;
+  std::uint32_t timeout_ms = app::fetch_timeout_ms;
 };
 
 struct FetchResponse {

@@ -22,10 +22,11 @@ enum class OpKind : std::uint8_t {
   kv_put = 5,       // key, data, n: expiration TTL s (0 = none), extra: KV metadata JSON (may be empty)
                     //                                 -> empty
   kv_delete = 6,    // key                             -> empty
-  // Legacy SSE: hand `data` (framed SSE events, may be empty) to the session mailbox named `key`.
-  // `extra` is a JSON object {user, client[, protocolVersion]}: the mailbox delivers only to its
-  // owner, and records a negotiated version. -> empty when delivered; not_found when the session
-  // does not exist, its stream has closed, or the owner differs.
+  // Legacy SSE: hand `data` (framed SSE events, may be empty) to the stream `session` of the
+  // mailbox named `key` (one per user). `extra` is a JSON object {session, user, client[,
+  // protocolVersion]}: the mailbox delivers only to the session's owner, and records a negotiated
+  // version. -> empty when delivered; not_found when the session does not exist, its stream has
+  // closed (or was closed as the user's oldest past SSE_MAX_STREAMS_PER_USER), or the owner differs.
   mailbox_deliver = 7,
   aes_gcm_encrypt = 8,   // key (32 bytes), data: plaintext, extra: IV (12 bytes) -> ciphertext || tag
   aes_gcm_decrypt = 9,   // key, data: ciphertext || tag, extra: IV               -> plaintext, or failed

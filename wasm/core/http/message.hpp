@@ -39,7 +39,9 @@ struct Request {
 // The driver knows nothing of what the bytes mean (legacy SSE frames them; see app/sse_endpoint).
 struct StreamDirective {
   std::string mailbox;  // the mailbox's name
-  std::string init;     // the record the mailbox keeps for this stream (JSON)
+  // The record the mailbox keeps for this stream (JSON: session, owner, protocol version, when it
+  // opened, and maxStreams: how many streams the mailbox keeps open at most, closing the oldest).
+  std::string init;
   std::uint32_t keepalive_ms = 0;
   std::string keepalive;
 };

@@ -18,11 +18,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/limits.hpp"
+
 namespace json {
 
 using Json = nlohmann::json;
 
-inline constexpr std::size_t default_max_depth = 64;
 
 // number_out_of_range: a number beyond double's range (1e400): RFC 8259 §6 lets a parser refuse it,
 // and nlohmann does.
@@ -34,7 +35,7 @@ struct ParseResult {
 };
 
 // JSON text (RFC 8259) -> value, or why not.
-ParseResult parse(std::string_view text, std::size_t max_depth = default_max_depth);
+ParseResult parse(std::string_view text, std::size_t max_depth = app::max_json_depth);
 
 std::string dump(const Json& value);
 

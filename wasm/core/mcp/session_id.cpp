@@ -1,5 +1,7 @@
 #include "mcp/session_id.hpp"
 
+#include "app/limits.hpp"
+
 #include <charconv>
 
 #include "base/bytes.hpp"
@@ -49,7 +51,7 @@ std::string encode_session_id(const std::string& signed_bytes, const std::string
 }
 
 std::optional<DecodedSessionId> decode_session_id(std::string_view id) {
-  if (id.size() > max_session_id_length || id.substr(0, 3) != "s1.") return std::nullopt;
+  if (id.size() > app::max_session_id_length || id.substr(0, 3) != "s1.") return std::nullopt;
   id.remove_prefix(3);
   const auto dot = id.find('.');
   if (dot == std::string_view::npos) return std::nullopt;
@@ -85,6 +87,7 @@ std::string session_tombstone_key(const SessionClaims& claims) {
   return "mcp-session-ended:" + base::base64url_encode(claims.nonce);
 }
 
-std::string session_mailbox_name(const SessionClaims& claims) { return base::base64url_encode(claims.nonce); }
+std::string session_mailbox_name(const SessionClaims& claims) { return "user:" + claims.user; }
+std::string session_stream_key(const SessionClaims& claims) { return base::base64url_encode(claims.nonce); }
 
 }  // namespace mcp

@@ -22,7 +22,6 @@ namespace mcp {
 
 inline constexpr std::size_t session_nonce_bytes = 16;
 // Longest id we read; longer header values are refused before decoding.
-inline constexpr std::size_t max_session_id_length = 512;
 
 enum class SessionKind { streamable_http, legacy_sse };
 
@@ -46,7 +45,9 @@ std::string encode_session_id(const std::string& signed_bytes, const std::string
 std::optional<DecodedSessionId> decode_session_id(std::string_view id);
 // The KV key that marks an ended session (DELETE); see docs/storage-schema.md.
 std::string session_tombstone_key(const SessionClaims& claims);
-// The name of a legacy SSE session's mailbox (its Durable Object).
+// A legacy SSE session's mailbox: one Durable Object per user holds all of that user's streams
+// (so it can bound how many are open), each under its stream key.
 std::string session_mailbox_name(const SessionClaims& claims);
+std::string session_stream_key(const SessionClaims& claims);
 
 }  // namespace mcp

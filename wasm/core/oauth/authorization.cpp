@@ -1,4 +1,5 @@
 #include "oauth/authorization.hpp"
+#include "app/limits.hpp"
 
 #include "oauth/responses.hpp"
 #include "oauth/store.hpp"
@@ -68,7 +69,7 @@ async::Task<http::Response> complete_authorization(host::Host& host, const OAuth
              {"resource", request.resource},
              {"redirectUri", request.redirect_uri}};
   host::OpResult stored = co_await host.perform_one(host::op_kv_put_with_metadata(
-      grant_key(user_id, *grant_id), json::dump(grant), authorization_code_ttl_seconds, grant_key_metadata(grant)));
+      grant_key(user_id, *grant_id), json::dump(grant), app::authorization_code_ttl_seconds, grant_key_metadata(grant)));
   if (!stored.ok()) co_return unavailable_page();
 
   // A new authorization of the same user and client replaces the earlier ones (as

@@ -22,7 +22,6 @@
 
 namespace oauth {
 
-inline constexpr std::int64_t authorization_code_ttl_seconds = 600;
 
 async::Task<http::Response> complete_authorization(host::Host& host, const OAuthContext& ctx,
                                                    const AuthRequest& request, std::string user_id,

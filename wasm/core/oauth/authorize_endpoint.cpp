@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/signed_value.hpp"
+#include "app/limits.hpp"
 #include "base/bytes.hpp"
 #include "github/sign_in.hpp"
 #include "http/cookies.hpp"
@@ -29,6 +30,13 @@ http::Response error_redirect(const AuthRequest& r, const OAuthContext& ctx, std
   if (!r.state.empty()) params.emplace_back(std::string("state"), r.state);
   params.emplace_back(std::string("iss"), ctx.origin);
   return redirect_with(r.redirect_uri, params);
+}
+
+// Signing and verifying fail only when the host did (handle_authorize checked the secret first);
+// a browser gets a page for it, never the JSON the signing helpers answer with (rule A10).
+http::Response as_page(const http::Response& failure) {
+  if (failure.status == 503) return unavailable_page();
+  return error_page(failure.status, "Sign-in could not continue", "This server could not sign the request.");
 }
 
 std::string cookie_header(const char* name, const std::string& value, std::int64_t max_age) {
@@ -75,7 +83,7 @@ async::Task<base::Result<std::vector<std::string>, http::Response>> read_approva
   auto cookie = http::cookie_value(request.header("cookie"), approvals_cookie);
   if (!cookie) co_return ids;
   auto opened = co_await app::open_signed(host, ctx.config, ctx.keys, app::key_labels::approvals, *cookie);
-  if (!opened) co_return base::Err{opened.error()};
+  if (!opened) co_return base::Err{as_page(opened.error())};
   if (!*opened) co_return ids;
   auto parsed = json::parse(**opened);
   if (parsed.value && parsed.value->is_array())
@@ -107,10 +115,10 @@ async::Task<base::Result<Validated, http::Response>> validate(const http::UrlPar
   auto q = http::parse_form(url.query);
   if (!q) co_return base::Err{error_page(400, "Invalid authorization request", "The request's parameters could not be read.")};
   const std::string* client_id = q->get("client_id");
-  if (!client_id || client_id->empty() || q->repeated("client_id") || client_id->size() > 2048)
+  if (!client_id || client_id->empty() || q->repeated("client_id") || client_id->size() > app::max_client_id_url_length)
     co_return base::Err{error_page(400, "Invalid authorization request", "The request names no client (client_id).")};
   auto client = co_await get_client(host, *client_id);
-  if (!client) co_return base::Err{error_page(503, "Temporarily unavailable", "Storage did not answer. Please try again.")};
+  if (!client) co_return base::Err{unavailable_page()};
   if (!*client)
     co_return base::Err{error_page(400, "Unknown client", "No client is registered with this id. Register the client again.")};
   const auto registered = (*client)->redirect_uris();
@@ -136,7 +144,7 @@ async::Task<base::Result<Validated, http::Response>> validate(const http::UrlPar
   // From here on, errors go back to the client (the redirect URI is known to be registered).
   if (const char* name = first_repeated(*q))
     co_return base::Err{error_redirect(r, ctx, "invalid_request", std::string(name) + " is given more than once")};
-  if (r.state.size() > 1024) co_return base::Err{error_redirect(r, ctx, "invalid_request", "state is too long")};
+  if (r.state.size() > app::max_authorize_state_length) co_return base::Err{error_redirect(r, ctx, "invalid_request", "state is too long")};
   const std::string* response_type = q->get("response_type");
   if (!response_type || *response_type != "code")
     co_return base::Err{error_redirect(r, ctx, "unsupported_response_type", "Only response_type=code is supported")};
@@ -153,7 +161,7 @@ async::Task<base::Result<Validated, http::Response>> validate(const http::UrlPar
   if (!resource) co_return base::Err{error_redirect(r, ctx, "invalid_target", "The resource is not served by this server")};
   r.resource = std::move(*resource);
   const std::string* scope = q->get("scope");
-  if (scope && scope->size() > 1024) co_return base::Err{error_redirect(r, ctx, "invalid_scope", "scope is too long")};
+  if (scope && scope->size() > app::max_authorize_scope_length) co_return base::Err{error_redirect(r, ctx, "invalid_scope", "scope is too long")};
   r.scope = split_scope(scope);
   co_return Validated{std::move(r), std::move(**client)};
 }
@@ -161,12 +169,12 @@ async::Task<base::Result<Validated, http::Response>> validate(const http::UrlPar
 async::Task<http::Response> show_consent(const Validated& v, host::Host& host, const OAuthContext& ctx) {
   auto signed_request = co_await app::sign_value(host, ctx.config, ctx.keys, app::key_labels::consent_request,
                                                  json::dump(v.request.to_json()));
-  if (!signed_request) co_return signed_request.error();
+  if (!signed_request) co_return as_page(signed_request.error());
   auto csrf = co_await random_string(host, 32);
   if (!csrf) co_return unavailable_page();
   http::Response page = html_page(200, consent_title(v.client),
                                   consent_html(ConsentView{v.client, v.request, ctx.origin, *signed_request, *csrf}));
-  page.set("set-cookie", cookie_header(csrf_cookie, *csrf, consent_ttl_seconds));
+  page.set("set-cookie", cookie_header(csrf_cookie, *csrf, app::consent_ttl_seconds));
   co_return page;
 }
 
@@ -195,10 +203,10 @@ async::Task<http::Response> handle_post(const http::Request& request, host::Host
   // A named local, not a temporary: g++ 12 destroys a ?: temporary in a co_await's arguments twice.
   const std::string signed_request = form->get("request") ? *form->get("request") : std::string();
   auto opened = co_await app::open_signed(host, ctx.config, ctx.keys, app::key_labels::consent_request, signed_request);
-  if (!opened) co_return opened.error();
+  if (!opened) co_return as_page(opened.error());
   auto r = *opened ? auth_request_from_text(**opened) : std::nullopt;
   if (!r) co_return error_page(400, "Invalid consent", "The consent form was altered. Start again from your MCP client.");
-  if (ctx.now_s() - r->issued_at > consent_ttl_seconds || r->issued_at > ctx.now_s() + 60)
+  if (ctx.now_s() - r->issued_at > app::consent_ttl_seconds || r->issued_at > ctx.now_s() + app::consent_clock_skew_seconds)
     co_return error_page(400, "Consent expired", "The consent page has expired. Start again from your MCP client.");
   const std::string* action = form->get("action");
   const std::string clear_csrf = cookie_header(csrf_cookie, "", 0);
@@ -214,12 +222,12 @@ async::Task<http::Response> handle_post(const http::Request& request, host::Host
   std::vector<std::string> ids;
   ids.push_back(r->client_id);
   for (auto& id : *approved)
-    if (id != r->client_id && ids.size() < max_remembered_clients) ids.push_back(std::move(id));
+    if (id != r->client_id && ids.size() < app::max_remembered_clients) ids.push_back(std::move(id));
   auto signed_ids = co_await app::sign_value(host, ctx.config, ctx.keys, app::key_labels::approvals, json::dump(Json(ids)));
-  if (!signed_ids) co_return signed_ids.error();
+  if (!signed_ids) co_return as_page(signed_ids.error());
   std::vector<std::string> cookies;
   cookies.push_back(clear_csrf);
-  cookies.push_back(cookie_header(approvals_cookie, *signed_ids, approvals_ttl_seconds));
+  cookies.push_back(cookie_header(approvals_cookie, *signed_ids, app::approvals_ttl_seconds));
   co_return co_await github::start_sign_in(host, ctx, *r, std::move(cookies));
 }
 

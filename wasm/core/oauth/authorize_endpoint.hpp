@@ -26,9 +26,6 @@ namespace oauth {
 
 inline constexpr const char* csrf_cookie = "__Host-mcp-csrf";
 inline constexpr const char* approvals_cookie = "__Host-mcp-approved";
-inline constexpr std::size_t max_remembered_clients = 10;
-inline constexpr std::int64_t consent_ttl_seconds = 600;
-inline constexpr std::int64_t approvals_ttl_seconds = 30 * 24 * 3600;
 
 async::Task<http::Response> handle_authorize(const http::Request& request, const http::UrlParts& url,
                                              host::Host& host, const OAuthContext& ctx);

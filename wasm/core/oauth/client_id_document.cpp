@@ -1,9 +1,10 @@
 #include "oauth/client_id_document.hpp"
 
-#include <cctype>
-
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+
+#include "app/limits.hpp"
 
 #include "host/fetch.hpp"
 #include "http/url.hpp"
@@ -26,15 +27,15 @@ bool is_ip_literal(std::string_view host) {
 
 std::int64_t cache_seconds(const host::FetchResponse& r) {
   const std::string* cc = r.header("cache-control");
-  if (!cc) return 300;
+  if (!cc) return app::client_id_document_cache_default_seconds;
   const std::string v = http::to_lower_ascii(*cc);
   if (v.find("no-store") != std::string::npos || v.find("no-cache") != std::string::npos) return 0;
   const auto at = v.find("max-age=");
-  if (at == std::string::npos) return 300;
+  if (at == std::string::npos) return app::client_id_document_cache_default_seconds;
   std::int64_t age = 0;
   const char* begin = v.data() + at + 8;
   std::from_chars(begin, v.data() + v.size(), age);
-  return std::clamp<std::int64_t>(age, 60, 86400);
+  return std::clamp<std::int64_t>(age, app::client_id_document_cache_min_seconds, app::client_id_document_cache_max_seconds);
 }
 
 // The document as a public client record (the layout of client:{id}); nullopt when not acceptable.
@@ -43,7 +44,7 @@ std::optional<Json> client_record(const Json& doc, const std::string& url) {
   const std::string* id = json::get_string(doc, "client_id");
   if (!id || *id != url) return std::nullopt;
   const Json* uris = json::find(doc, "redirect_uris");
-  if (!uris || !uris->is_array() || uris->empty() || uris->size() > 20) return std::nullopt;
+  if (!uris || !uris->is_array() || uris->empty() || uris->size() > app::max_redirect_uris) return std::nullopt;
   for (const Json& u : *uris)
     if (!u.is_string() || redirect_uri_problem(u.get_ref<const std::string&>())) return std::nullopt;
   const Json* name = json::find(doc, "client_name");
@@ -97,7 +98,7 @@ static bool is_plain_dns_name(std::string_view host) {
 }
 
 std::optional<std::string> client_id_url_problem(std::string_view url) {
-  if (url.size() > 2048) return "the client_id URL is too long";
+  if (url.size() > app::max_client_id_url_length) return "the client_id URL is too long";
   if (url.find('#') != std::string_view::npos) return "the client_id URL has a fragment";
   auto parts = http::split_url(url);
   if (!parts || parts->scheme != "https") return "the client_id URL is not https";
@@ -128,18 +129,18 @@ async::Task<HostResult<std::optional<Client>>> resolve_client_id_document(host::
   host::FetchRequest req;
   req.url = url;
   req.headers = {{"accept", "application/json"}, {"user-agent", "remote-mcp-github-oauth-cpp"}};
-  req.timeout_ms = 5000;
+  req.timeout_ms = app::client_id_document_timeout_ms;
   host::OpResult r = co_await host.perform_one(host::op_fetch(req));
   if (!r.ok()) co_return std::optional<Client>();
   auto response = host::decode_fetch_response(r.bytes);
-  if (!response || response->status != 200 || response->body.size() > max_client_id_document_bytes)
+  if (!response || response->status != 200 || response->body.size() > app::max_client_id_document_bytes)
     co_return std::optional<Client>();
   auto doc = json::parse(response->body);
   auto record = doc.value ? client_record(*doc.value, url) : std::nullopt;
   if (!record) co_return std::optional<Client>();
   if (const std::int64_t ttl = cache_seconds(*response); ttl > 0) {
-    host::OpResult stored = co_await host.perform_one(host::op_kv_put(cache_key, json::dump(*record), static_cast<std::uint64_t>(ttl)));
-    if (!stored.ok()) co_return base::Err{HostFailure{"kv put"}};
+    // Best effort: a document not cached is fetched again next time.
+    (void)co_await host.perform_one(host::op_kv_put(cache_key, json::dump(*record), static_cast<std::uint64_t>(ttl)));
   }
   co_return std::optional<Client>(Client{std::move(*record)});
 }

@@ -31,7 +31,6 @@
 
 namespace oauth {
 
-inline constexpr std::size_t max_client_id_document_bytes = 5 * 1024;
 
 bool is_client_id_url(std::string_view client_id);
 // Why this URL may not be fetched, or nullopt.

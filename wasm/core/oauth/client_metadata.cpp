@@ -1,5 +1,7 @@
 #include "oauth/client_metadata.hpp"
 
+#include "app/limits.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <optional>
@@ -16,7 +18,9 @@ using Outcome = std::optional<MetadataError>;  // nullopt: the field is fine
 
 constexpr std::string_view invalid_metadata = "invalid_client_metadata";
 constexpr std::string_view invalid_redirect = "invalid_redirect_uri";
-constexpr std::size_t max_echo = 100;
+using app::max_error_echo;
+using app::max_redirect_uris;
+using app::max_contacts;
 
 MetadataError fail(std::string_view error, std::string description) {
   return MetadataError{std::string(error), std::move(description)};
@@ -26,12 +30,12 @@ MetadataError fail(std::string_view error, std::string description) {
 // RFC 6749 §5.2 allows in error_description.
 std::string echo(std::string_view value) {
   std::string out = "'";
-  for (std::size_t i = 0; i < value.size() && i < max_echo; ++i) {
+  for (std::size_t i = 0; i < value.size() && i < max_error_echo; ++i) {
     const auto c = static_cast<unsigned char>(value[i]);
     const bool allowed = (c >= 0x20 && c <= 0x7E) && c != '"' && c != '\\';
     out.push_back(allowed ? value[i] : '?');
   }
-  if (value.size() > max_echo) out += "...";
+  if (value.size() > max_error_echo) out += "...";
   out += "'";
   return out;
 }
@@ -97,8 +101,8 @@ Outcome check_redirect_uris(const json::Json& body, ClientMetadata& m) {
 Outcome check_web_url(const json::Json& body, std::string_view field, std::string& out) {
   if (auto e = read_string(body, field, out)) return e;
   if (out.empty()) return std::nullopt;
-  if (out.size() > max_uri_length)
-    return fail(invalid_metadata, std::string(field) + " is longer than " + std::to_string(max_uri_length) + " characters");
+  if (out.size() > app::max_client_uri_length)
+    return fail(invalid_metadata, std::string(field) + " is longer than " + std::to_string(app::max_client_uri_length) + " characters");
   if (auto problem = web_url_problem(out))
     return fail(invalid_metadata, std::string(field) + " " + echo(out) + " " + *problem);
   return std::nullopt;
@@ -106,8 +110,8 @@ Outcome check_web_url(const json::Json& body, std::string_view field, std::strin
 
 Outcome check_client_name(const json::Json& body, ClientMetadata& m) {
   if (auto e = read_string(body, "client_name", m.client_name)) return e;
-  if (m.client_name.size() > max_name_length)
-    return fail(invalid_metadata, "client_name is longer than " + std::to_string(max_name_length) + " characters");
+  if (m.client_name.size() > app::max_client_name_length)
+    return fail(invalid_metadata, "client_name is longer than " + std::to_string(app::max_client_name_length) + " characters");
   if (has_control(m.client_name)) return fail(invalid_metadata, "client_name contains control characters");
   return std::nullopt;
 }
@@ -118,8 +122,8 @@ Outcome check_contacts(const json::Json& body, ClientMetadata& m) {
   if (m.contacts.size() > max_contacts)
     return fail(invalid_metadata, "contacts lists more than " + std::to_string(max_contacts) + " entries");
   for (std::size_t i = 0; i < m.contacts.size(); ++i) {
-    if (m.contacts[i].size() > max_name_length)
-      return fail(invalid_metadata, indexed("contacts", i) + " is longer than " + std::to_string(max_name_length) +
+    if (m.contacts[i].size() > app::max_client_name_length)
+      return fail(invalid_metadata, indexed("contacts", i) + " is longer than " + std::to_string(app::max_client_name_length) +
                                         " characters");
     if (has_control(m.contacts[i])) return fail(invalid_metadata, indexed("contacts", i) + " contains control characters");
   }
@@ -161,8 +165,8 @@ Outcome check_auth_method(const json::Json& body, ClientMetadata& m) {
 Outcome check_scope(const json::Json& body, ClientMetadata& m) {
   if (auto e = read_string(body, "scope", m.scope)) return e;
   if (m.scope.empty()) return std::nullopt;
-  if (m.scope.size() > max_scope_length)
-    return fail(invalid_metadata, "scope is longer than " + std::to_string(max_scope_length) + " characters");
+  if (m.scope.size() > app::max_registration_scope_length)
+    return fail(invalid_metadata, "scope is longer than " + std::to_string(app::max_registration_scope_length) + " characters");
   if (!is_valid_scope(m.scope))
     return fail(invalid_metadata, "scope " + echo(m.scope) + " is not a space-separated list of scope tokens");
   return std::nullopt;

@@ -51,12 +51,7 @@ struct MetadataError {
   std::string description;
 };
 
-inline constexpr std::size_t max_redirect_uris = 20;
-inline constexpr std::size_t max_contacts = 10;
-inline constexpr std::size_t max_name_length = 256;
-inline constexpr std::size_t max_uri_length = 2048;
-inline constexpr std::size_t max_scope_length = 2048;
-
+// Limits: app/limits.hpp (max_redirect_uris, max_contacts, max_client_name_length, …).
 base::Result<ClientMetadata, MetadataError> parse_client_metadata(const json::Json& body);
 
 // RFC 6749 §3.3: scope = scope-token *( SP scope-token ).

@@ -1,5 +1,6 @@
 #include "oauth/consent_page.hpp"
 
+#include "app/limits.hpp"
 #include "github/sign_in.hpp"
 #include "http/html.hpp"
 #include "http/url.hpp"
@@ -34,7 +35,7 @@ constexpr const char* shield_icon =
 std::string grants_list(const std::string& client, const AuthRequest& r) {
   std::string out = "<ul class=\"grants\">";
   out += "<li>Use this server's tools as you, such as reading your GitHub profile</li>";
-  out += "<li>Keep this access for up to " + std::to_string(refresh_token_ttl_seconds / (24 * 3600)) +
+  out += "<li>Keep this access for up to " + std::to_string(app::refresh_token_ttl_seconds / (24 * 3600)) +
          " days, unless it is revoked</li>";
   if (!r.scope.empty()) {
     out += "<li>Use the scopes it asked for:";

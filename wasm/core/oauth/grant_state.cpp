@@ -8,6 +8,7 @@ namespace oauth {
 
 namespace {
 constexpr char kRevoked[] = "revoked";
+constexpr char kMirrorPending[] = "mirrorPending";  // a field only the object's copy carries
 }  // namespace
 
 async::Task<HostResult<GrantSnapshot>> read_grant(host::Host& host, const std::string& grant_key) {
@@ -23,11 +24,24 @@ async::Task<HostResult<GrantSnapshot>> read_grant(host::Host& host, const std::s
     co_return base::Err{HostFailure{"grant read"}};
   if (state.ok()) {
     snap.text = std::move(state.bytes);
-    if (snap.text == kRevoked || kv.status == host::OpStatus::not_found) co_return snap;  // revoked, or gone from KV
-    if (kv.bytes != snap.text) {
+    if (snap.text == kRevoked) {
+      snap.cleanup_pending = kv.ok();
+      co_return snap;
+    }
+    auto parsed = json::parse(snap.text);
+    if (!parsed.value || !parsed.value->is_object()) co_return base::Err{HostFailure{"grant state is not a JSON object"}};
+    const json::Json* pending = json::find(*parsed.value, kMirrorPending);
+    const bool mirror_pending = pending && pending->is_boolean() && pending->get<bool>();
+    // Gone from KV: revoked or expired by another writer (the TypeScript library, scripts/grants),
+    // unless our own mirror of the object's state never made it there.
+    if (kv.status == host::OpStatus::not_found && !mirror_pending) co_return snap;
+    if (kv.ok() && kv.bytes != snap.text) {
       auto other = json::parse(kv.bytes);
       if (other.value && other.value->is_object()) snap.kv_record = std::move(*other.value);
     }
+    parsed.value->erase(kMirrorPending);
+    snap.record = std::move(*parsed.value);
+    co_return snap;
   } else {
     if (kv.status == host::OpStatus::not_found) co_return snap;
     snap.text = std::move(kv.bytes);
@@ -43,6 +57,15 @@ async::Task<HostResult<bool>> swap_grant(host::Host& host, const std::string& gr
   host::OpResult r = co_await host.perform_one(
       host::op_grant_swap(grant_key, seen.text, json::dump(next), static_cast<std::uint64_t>(std::max<std::int64_t>(expires_at, 0))));
   if (r.status == host::OpStatus::failed) co_return base::Err{HostFailure{"grant state swap"}};
+  co_return r.ok();
+}
+
+async::Task<bool> mark_mirror_pending(host::Host& host, const std::string& grant_key, const json::Json& committed,
+                                      std::int64_t expires_at) {
+  json::Json marked = committed;
+  marked[kMirrorPending] = true;
+  host::OpResult r = co_await host.perform_one(host::op_grant_swap(
+      grant_key, json::dump(committed), json::dump(marked), static_cast<std::uint64_t>(std::max<std::int64_t>(expires_at, 0))));
   co_return r.ok();
 }
 

@@ -1,5 +1,7 @@
 #include "oauth/rate_limit.hpp"
 
+#include "app/limits.hpp"
+
 #include "oauth/responses.hpp"
 
 namespace oauth {
@@ -12,7 +14,7 @@ async::Task<std::optional<http::Response>> check_rate_limit(const http::Request&
   if (!r.ok() || r.bytes != "0") co_return std::nullopt;
   http::Response limited = json_error(429, "temporarily_unavailable", "Too many requests; retry shortly");
   limited.outcome.reason = "rate_limited";
-  limited.set("retry-after", "60");
+  limited.set("retry-after", std::to_string(app::rate_limited_retry_after_seconds));
   co_return limited;
 }
 

@@ -1,5 +1,7 @@
 #include "oauth/redirect_uri.hpp"
 
+#include "app/limits.hpp"
+
 #include <array>
 #include <cstddef>
 
@@ -109,7 +111,7 @@ enum class UriUse { redirect, web_page };
 
 std::optional<std::string> uri_problem(std::string_view uri, UriUse use) {
   if (uri.empty()) return "is empty";
-  if (uri.size() > max_redirect_uri_length) return "is longer than 2048 characters";
+  if (uri.size() > app::max_redirect_uri_length) return "is longer than " + std::to_string(app::max_redirect_uri_length) + " characters";
   const std::string seen_scheme = lenient_scheme(uri);
   for (const auto refused : refused_schemes)
     if (seen_scheme == refused) return "uses the refused scheme '" + std::string(refused) + "'";

@@ -36,8 +36,6 @@
 
 namespace oauth {
 
-inline constexpr std::size_t max_redirect_uri_length = 2048;
-
 std::optional<std::string> redirect_uri_problem(std::string_view uri);
 bool redirect_uri_matches(std::string_view presented, std::string_view registered);
 // The first registered URI equal to `presented`, else the first one matching by rule 4; nullptr

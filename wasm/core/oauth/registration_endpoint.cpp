@@ -64,10 +64,10 @@ async::Task<http::Response> handle_register(const http::Request& request, host::
   if (!m.contacts.empty()) record["contacts"] = m.contacts;
   if (m.auth_method_explicit) record["authMethodExplicit"] = true;
   if (!is_public) record["clientSecret"] = secret_hash;
-  record["registrationExpiresAt"] = now + registration_ttl_seconds;
+  record["registrationExpiresAt"] = now + app::registration_ttl_seconds;
 
   host::OpResult stored = co_await host.perform_one(
-      host::op_kv_put(client_key(*client_id), json::dump(record), static_cast<std::uint64_t>(registration_ttl_seconds)));
+      host::op_kv_put(client_key(*client_id), json::dump(record), static_cast<std::uint64_t>(app::registration_ttl_seconds)));
   if (!stored.ok()) co_return unavailable();
 
   Json reply{{"client_id", *client_id},
@@ -83,7 +83,7 @@ async::Task<http::Response> handle_register(const http::Request& request, host::
   if (!is_public) {
     reply["client_secret"] = secret;
     reply["client_secret_issued_at"] = now;
-    reply["client_secret_expires_at"] = now + registration_ttl_seconds;  // the registration's end
+    reply["client_secret_expires_at"] = now + app::registration_ttl_seconds;  // the registration's end
   }
   co_return no_store_json(201, reply);
 }
@@ -92,11 +92,11 @@ async::Task<bool> renew_registration_if_due(host::Host& host, const Json& client
   const auto expires = json::get_safe_integer(client_record, "registrationExpiresAt");
   const std::string* id = json::get_string(client_record, "clientId");
   if (!expires || !id) co_return false;
-  if (*expires - now_s > registration_ttl_seconds / 2) co_return false;
+  if (*expires - now_s > app::registration_ttl_seconds / 2) co_return false;
   Json renewed = client_record;
-  renewed["registrationExpiresAt"] = now_s + registration_ttl_seconds;
+  renewed["registrationExpiresAt"] = now_s + app::registration_ttl_seconds;
   host::OpResult r = co_await host.perform_one(
-      host::op_kv_put(client_key(*id), json::dump(renewed), static_cast<std::uint64_t>(registration_ttl_seconds)));
+      host::op_kv_put(client_key(*id), json::dump(renewed), static_cast<std::uint64_t>(app::registration_ttl_seconds)));
   co_return r.ok();
 }
 

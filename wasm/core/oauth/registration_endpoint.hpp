@@ -20,7 +20,6 @@
 
 namespace oauth {
 
-inline constexpr std::int64_t registration_ttl_seconds = 90LL * 24 * 3600;
 
 async::Task<http::Response> handle_register(const http::Request& request, host::Host& host,
                                             const app::RequestContext& ctx);

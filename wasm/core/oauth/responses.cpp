@@ -1,5 +1,6 @@
 #include "oauth/responses.hpp"
 
+#include "app/limits.hpp"
 #include "http/form.hpp"
 #include "http/html.hpp"
 
@@ -31,13 +32,13 @@ http::Response json_error(std::uint16_t status, std::string_view error, std::str
 
 http::Response unavailable() {
   http::Response r = json_error(503, "temporarily_unavailable", "Storage did not answer; retry shortly");
-  r.set("retry-after", "5");
+  r.set("retry-after", std::to_string(app::retry_after_seconds));
   return r;
 }
 
 http::Response unavailable_page() {
   http::Response r = error_page(503, "Temporarily unavailable", "Storage did not answer. Please try again in a moment.");
-  r.set("retry-after", "5");
+  r.set("retry-after", std::to_string(app::retry_after_seconds));
   return r;
 }
 

@@ -1,5 +1,6 @@
 #include "oauth/store.hpp"
 
+#include "app/limits.hpp"
 #include "http/html.hpp"
 #include "oauth/client_id_document.hpp"
 #include "oauth/grant_state.hpp"
@@ -71,6 +72,8 @@ async::Task<HostResult<std::optional<Json>>> get_json(host::Host& host, std::str
 
 async::Task<HostResult<std::optional<Client>>> get_client(host::Host& host, std::string client_id) {
   if (is_client_id_url(client_id)) co_return co_await resolve_client_id_document(host, std::move(client_id));
+  // Ours are 16 characters: a longer id is unknown, and is not read (KV refuses keys over 512 bytes).
+  if (client_id.size() > app::max_client_id_length) co_return std::optional<Client>();
   auto record = co_await get_json(host, client_key(client_id));
   if (!record) co_return base::Err{record.error()};
   if (!*record) co_return std::optional<Client>();
@@ -84,14 +87,14 @@ std::string grant_key_metadata(const Json& grant) {
   if (grant.contains("resource")) meta["resource"] = grant["resource"];
   if (grant.contains("redirectUri")) meta["redirectUri"] = grant["redirectUri"];
   std::string text = json::dump(meta);
-  return text.size() <= 1024 ? text : std::string();
+  return text.size() <= app::kv_max_metadata_bytes ? text : std::string();
 }
 
 async::Task<HostResult<std::vector<ListedKey>>> list_keys(host::Host& host, std::string prefix) {
   std::vector<ListedKey> names;
   std::string cursor;
-  for (int page = 0; page < 100; ++page) {
-    host::OpResult r = co_await host.perform_one(host::op_kv_list(prefix, cursor, 1000));
+  for (int page = 0; page < app::kv_list_max_pages; ++page) {
+    host::OpResult r = co_await host.perform_one(host::op_kv_list(prefix, cursor, app::kv_list_page_size));
     if (!r.ok()) co_return base::Err{HostFailure{"kv list"}};
     wire::Reader reader(r.bytes);
     std::uint8_t complete = 0;
@@ -114,10 +117,10 @@ async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id
                                            std::int64_t now_s, app::AuthCache* cache) {
   if (cache) cache->forget_grant(user_id, grant_id);
   // Kept past any refresh token's life, so a stale KV mirror can never bring the grant back.
-  auto marked = co_await mark_revoked(host, grant_key(user_id, grant_id), now_s + 31 * 24 * 3600);
+  auto marked = co_await mark_revoked(host, grant_key(user_id, grant_id), now_s + app::revoked_grant_memory_seconds);
   if (!marked) co_return base::Err{marked.error()};
-  host::OpResult grant = co_await host.perform_one(host::op_kv_delete(grant_key(user_id, grant_id)));
-  if (!grant.ok()) co_return base::Err{HostFailure{"kv delete"}};
+  // The tokens, then the KV grant last: a grant left in KV by a failure here is the mark of a
+  // cleanup still to do, which whoever meets it finishes (rule 3).
   auto tokens = co_await list_keys(host, "token:" + user_id + ":" + grant_id + ":");
   if (!tokens) co_return base::Err{tokens.error()};
   std::vector<host::Operation> deletes;
@@ -125,6 +128,8 @@ async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id
   auto results = co_await host.perform(std::move(deletes));
   for (const auto& r : results)
     if (!r.ok()) co_return base::Err{HostFailure{"kv delete"}};
+  host::OpResult grant = co_await host.perform_one(host::op_kv_delete(grant_key(user_id, grant_id)));
+  if (!grant.ok()) co_return base::Err{HostFailure{"kv delete"}};
   // Again: a check that read a token record before the deletes cannot have cached it (epoch).
   if (cache) cache->forget_grant(user_id, grant_id);
   co_return true;

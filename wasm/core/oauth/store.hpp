@@ -7,8 +7,11 @@
 // 2. Reads distinguish "absent" (nullopt value) from "storage failed" (Err): a failure is never
 //    taken for an absence.
 // 3. `revoke_grant` marks the grant revoked in its Durable Object (final at once for every code
-//    exchange and refresh, oauth/grant_state.hpp), deletes the grant from KV, then its tokens. A failure in between leaves access tokens that expire by themselves within
-//    ACCESS_TOKEN_TTL, never a grant that can mint new ones; a retry finishes the job.
+//    exchange and refresh, oauth/grant_state.hpp), deletes its tokens from KV, then the KV grant.
+//    A failure in between never leaves a grant that can mint tokens; it leaves the KV grant (and
+//    maybe access tokens, which expire by themselves within ACCESS_TOKEN_TTL), and that grant is
+//    how the cleanup gets finished: a retry, a re-authorization (which lists the user's grants) or
+//    any /token request that reads the grant (`GrantSnapshot::cleanup_pending`) runs it again.
 #pragma once
 
 #include <optional>

@@ -1,5 +1,6 @@
 #include "oauth/token_crypto.hpp"
 
+#include "app/limits.hpp"
 #include "base/bytes.hpp"
 
 namespace oauth {
@@ -70,6 +71,11 @@ async::Task<HostResult<std::string>> wrap_key_with_token(host::Host& host, const
   co_return base::base64_encode(wrapped.bytes);
 }
 
+bool is_wrapped_key(const std::string& wrapped_base64) {
+  auto wrapped = base::base64_decode(wrapped_base64);
+  return wrapped && wrapped->size() == 40;  // RFC 3394: a 32-byte key wraps into 40 bytes
+}
+
 async::Task<HostResult<std::string>> unwrap_key_with_token(host::Host& host, const std::string& token,
                                                            const std::string& wrapped_base64) {
   auto wrapped = base::base64_decode(wrapped_base64);
@@ -89,6 +95,8 @@ std::optional<TokenParts> split_token(std::string_view token) {
   const auto user = token.substr(0, middle);
   const auto grant = token.substr(middle + 1, last - middle - 1);
   const auto secret = token.substr(last + 1);
+  // The user part is a GitHub login: a longer one is no token of ours (and would overflow KV's key limit).
+  if (user.size() > app::max_login_length) return std::nullopt;
   if (grant.size() != grant_id_length || secret.size() != token_secret_length || !in_alphabet(grant) ||
       !in_alphabet(secret))
     return std::nullopt;

@@ -57,6 +57,9 @@ async::Task<HostResult<json::Json>> decrypt_props(host::Host& host, std::string 
 async::Task<HostResult<std::string>> wrap_key_with_token(host::Host& host, const std::string& token, std::string key);
 async::Task<HostResult<std::string>> unwrap_key_with_token(host::Host& host, const std::string& token,
                                                            const std::string& wrapped_base64);
+// A stored wrapped key has the shape wrap_key_with_token gives (base64 of 40 bytes). Only then is
+// a failed unwrap the host's failure (503) rather than an unreadable record.
+bool is_wrapped_key(const std::string& wrapped_base64);
 
 // "{userId}:{grantId}:{secret}" (codes, access and refresh tokens). Split from the right, since
 // a user id may contain ':'; nullopt unless the grant id and secret have the issued shapes.

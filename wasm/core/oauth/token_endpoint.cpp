@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/bytes.hpp"
+#include "app/limits.hpp"
 #include "http/form.hpp"
 #include "http/url.hpp"
 #include "oauth/authorization.hpp"
@@ -19,6 +20,9 @@ namespace oauth {
 using json::Json;
 
 namespace {
+
+// The KV mirror of a grant outlives its expiry by a minute: expiry is checked in code.
+constexpr std::int64_t mirror_ttl_margin_seconds = 65;
 
 struct ClientCredentials {
   std::string id;
@@ -63,11 +67,27 @@ std::string string_of(const Json& record, const char* name) {
 
 // KV mirrors the grant's state in the reference layout. The Durable Object already holds the
 // truth, so a failed mirror write is not the client's problem: this server reads the object first,
-// and the next state change rewrites the mirror.
-async::Task<bool> mirror_grant(host::Host& host, const std::string& key, const Json& grant, std::int64_t ttl) {
+// the object records that its mirror is pending (oauth/grant_state.hpp rule 5), and the next state
+// change rewrites the mirror.
+async::Task<bool> mirror_grant(host::Host& host, const std::string& key, const Json& grant, std::int64_t ttl,
+                               std::int64_t object_expires_at) {
   host::OpResult saved = co_await host.perform_one(
       host::op_kv_put_with_metadata(key, json::dump(grant), static_cast<std::uint64_t>(ttl), grant_key_metadata(grant)));
-  co_return saved.ok();
+  if (saved.ok()) co_return true;
+  co_return co_await mark_mirror_pending(host, key, grant, object_expires_at);
+}
+
+// The grant as its object knows it. A revocation that stopped half way (oauth/store.hpp rule 3)
+// is finished first, so presenting any token or code of the grant completes the cleanup.
+async::Task<HostResult<GrantSnapshot>> read_live_grant(host::Host& host, const TokenParts& parts, std::int64_t now_s,
+                                                       app::AuthCache* cache) {
+  auto snap = co_await read_grant(host, grant_key(parts.user_id, parts.grant_id));
+  if (!snap) co_return base::Err{snap.error()};
+  if (snap->cleanup_pending) {
+    auto finished = co_await revoke_grant(host, parts.user_id, parts.grant_id, now_s, cache);
+    if (!finished) co_return base::Err{finished.error()};
+  }
+  co_return std::move(*snap);
 }
 
 bool client_record_flag(const Json& record, const char* name) {
@@ -186,7 +206,7 @@ async::Task<HostResult<std::string>> issue_access_token(host::Host& host, const 
   summary["scope"] = grant_scope;  // the grant's, as 1.2.3 writes it
   summary["encryptedProps"] = string_of(grant, "encryptedProps");
   record["grant"] = std::move(summary);
-  const auto kv_ttl = static_cast<std::uint64_t>(std::max<std::int64_t>(60, ctx.config.access_token_ttl));
+  const auto kv_ttl = static_cast<std::uint64_t>(std::max<std::int64_t>(app::kv_min_ttl_seconds, ctx.config.access_token_ttl));
   host::OpResult stored = co_await host.perform_one(host::op_kv_put(token_key(user_id, grant_id, *id), json::dump(record), kv_ttl));
   if (!stored.ok()) co_return base::Err{HostFailure{"kv put"}};
   co_return token;
@@ -199,7 +219,7 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   auto parts = split_token(*code);
   if (!parts) co_return json_error(400, "invalid_grant", "Invalid authorization code");
   const std::string key = grant_key(parts->user_id, parts->grant_id);
-  auto snap = co_await read_grant(host, key);
+  auto snap = co_await read_live_grant(host, *parts, ctx.now_s(), ctx.cache);
   if (!snap) co_return unavailable();
   if (!snap->record) co_return json_error(400, "invalid_grant", "Authorization code expired or unknown");
   Json grant = *snap->record;
@@ -215,7 +235,7 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
     co_return json_error(400, "invalid_grant", "Authorization code already used; its tokens are revoked");
   }
   const auto created = json::get_safe_integer(grant, "createdAt");
-  if (!created || ctx.now_s() - *created > authorization_code_ttl_seconds)
+  if (!created || ctx.now_s() - *created > app::authorization_code_ttl_seconds)
     co_return json_error(400, "invalid_grant", "Authorization code expired");
   // Every code here was issued with PKCE, so, as workers-oauth-provider 1.2.3, redirect_uri may be
   // omitted; when sent it must be the one of that authorization request (grants written by 0.8-0.10
@@ -234,8 +254,11 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   if (!base::constant_time_equal(*challenge, string_of(grant, "codeChallenge")))
     co_return json_error(400, "invalid_grant", "code_verifier does not match the code_challenge");
 
-  auto props_key = co_await unwrap_key_with_token(host, *code, string_of(grant, "authCodeWrappedKey"));
-  if (!props_key) co_return json_error(400, "invalid_grant", "Invalid authorization code");
+  // The code's hash matched its grant, so a readable wrapped key that fails to open is the host's failure.
+  const std::string code_wrapped = string_of(grant, "authCodeWrappedKey");
+  if (!is_wrapped_key(code_wrapped)) co_return json_error(400, "invalid_grant", "Invalid authorization code");
+  auto props_key = co_await unwrap_key_with_token(host, *code, code_wrapped);
+  if (!props_key) co_return unavailable();
   auto refresh_secret = co_await random_string(host, token_secret_length);
   if (!refresh_secret) co_return unavailable();
   const std::string refresh_token = parts->user_id + ":" + parts->grant_id + ":" + *refresh_secret;
@@ -250,20 +273,21 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   grant.erase("codeChallengeMethod");
   grant["refreshTokenId"] = *refresh_id;
   grant["refreshTokenWrappedKey"] = *refresh_wrapped;
-  grant["expiresAt"] = now + refresh_token_ttl_seconds;
+  grant["expiresAt"] = now + app::refresh_token_ttl_seconds;
   // The access token first: until the swap below commits, it is unreachable (nobody received it);
   // a failure before the swap leaves the code redeemable.
   auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key);
   if (!access_token) co_return unavailable();
   // The commit point: exactly one redemption of this code wins, across every isolate.
-  auto swapped = co_await swap_grant(host, key, *snap, grant, now + refresh_token_ttl_seconds + 86400);
+  const std::int64_t object_expires_at = now + app::refresh_token_ttl_seconds + app::grant_object_grace_seconds;
+  auto swapped = co_await swap_grant(host, key, *snap, grant, object_expires_at);
   if (!swapped) co_return unavailable();
   if (!*swapped) {
     auto revoked = co_await revoke_grant(host, parts->user_id, parts->grant_id, now, ctx.cache);
     if (!revoked) co_return unavailable();
     co_return json_error(400, "invalid_grant", "Authorization code already used; its tokens are revoked");
   }
-  co_await mirror_grant(host, key, grant, refresh_token_ttl_seconds + 65);
+  co_await mirror_grant(host, key, grant, app::refresh_token_ttl_seconds + mirror_ttl_margin_seconds, object_expires_at);
 
   Json reply = Json::object();
   reply["access_token"] = *access_token;
@@ -285,7 +309,7 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   auto parts = split_token(*presented);
   if (!parts) co_return json_error(400, "invalid_grant", "Invalid refresh token");
   const std::string key = grant_key(parts->user_id, parts->grant_id);
-  auto snap = co_await read_grant(host, key);
+  auto snap = co_await read_live_grant(host, *parts, ctx.now_s(), ctx.cache);
   if (!snap) co_return unavailable();
   if (!snap->record) co_return json_error(400, "invalid_grant", "The grant was revoked or has expired");
   Json grant = *snap->record;
@@ -323,7 +347,7 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   // No expiresAt: a record of a library version that wrote none. One that is not a safe integer
   // is unreadable, and refused.
   const auto expires = json::get_safe_integer(grant, "expiresAt");
-  if (expires ? *expires - now < 60 : json::find(grant, "expiresAt") != nullptr)
+  if (expires ? *expires - now < app::refresh_min_remaining_seconds : json::find(grant, "expiresAt") != nullptr)
     co_return json_error(400, "invalid_grant", "The refresh token has expired");
   // The token's scope: the grant's, or the narrower one asked for (RFC 6749 §6: never wider).
   std::optional<Json> narrowed;
@@ -332,8 +356,9 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
     if (!narrowed) co_return json_error(400, "invalid_scope", "scope may only narrow what was granted");
   }
   const std::string wrapped = string_of(grant, is_current ? "refreshTokenWrappedKey" : "previousRefreshTokenWrappedKey");
+  if (!is_wrapped_key(wrapped)) co_return json_error(400, "invalid_grant", "Invalid refresh token");
   auto props_key = co_await unwrap_key_with_token(host, *presented, wrapped);
-  if (!props_key) co_return json_error(400, "invalid_grant", "Invalid refresh token");
+  if (!props_key) co_return unavailable();  // its hash matched: the host failed
   auto secret = co_await random_string(host, token_secret_length);
   if (!secret) co_return unavailable();
   const std::string next = parts->user_id + ":" + parts->grant_id + ":" + *secret;
@@ -351,22 +376,24 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
     const std::string used = string_of(grant, "previousRefreshTokenId");  // it became "previous" by being presented
     if (!used.empty()) retired.push_back(used);
   }
-  while (retired.size() > 50) retired.erase(retired.begin());
+  while (retired.size() > app::max_retired_refresh_tokens) retired.erase(retired.begin());
   grant["retiredRefreshTokenIds"] = std::move(retired);
   grant["previousRefreshTokenId"] = *presented_id;
   grant["previousRefreshTokenWrappedKey"] = wrapped;
   grant["refreshTokenId"] = *next_id;
   grant["refreshTokenWrappedKey"] = *next_wrapped;
-  const std::int64_t grant_expires = expires ? *expires : now + refresh_token_ttl_seconds;
+  const std::int64_t grant_expires = expires ? *expires : now + app::refresh_token_ttl_seconds;
   const Json* token_scope = narrowed ? &*narrowed : nullptr;
   auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key, token_scope);
   if (!access_token) co_return unavailable();
   // One rotation at a time: a refresh that raced another with the same grant loses here, so the
   // grant never forks into two refresh-token lines.
-  auto swapped = co_await swap_grant(host, key, *snap, grant, grant_expires + 86400);
+  const std::int64_t object_expires_at = grant_expires + app::grant_object_grace_seconds;
+  auto swapped = co_await swap_grant(host, key, *snap, grant, object_expires_at);
   if (!swapped) co_return unavailable();
   if (!*swapped) co_return json_error(400, "invalid_grant", "The grant was refreshed concurrently; use the newest refresh token");
-  co_await mirror_grant(host, key, grant, std::max<std::int64_t>(grant_expires - now, 60) + 65);
+  co_await mirror_grant(host, key, grant, std::max<std::int64_t>(grant_expires - now, app::kv_min_ttl_seconds) + mirror_ttl_margin_seconds,
+                        object_expires_at);
   Json reply = Json::object();
   reply["access_token"] = *access_token;
   reply["token_type"] = "bearer";
@@ -401,7 +428,7 @@ async::Task<http::Response> revoke(const http::FormFields& form, const Client& c
     }
     co_return ok;
   }
-  auto snap = co_await read_grant(host, grant_key(parts->user_id, parts->grant_id));
+  auto snap = co_await read_live_grant(host, *parts, now_s, cache);
   if (!snap) co_return unavailable();
   if (!snap->record || string_of(*snap->record, "clientId") != client.id()) co_return ok;
   const bool is_refresh = base::constant_time_equal(*id, string_of(*snap->record, "refreshTokenId")) ||

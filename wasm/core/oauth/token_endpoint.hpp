@@ -34,8 +34,6 @@
 
 namespace oauth {
 
-inline constexpr std::int64_t refresh_token_ttl_seconds = 30 * 24 * 3600;
-
 async::Task<http::Response> handle_token(const http::Request& request, host::Host& host, const OAuthContext& ctx);
 
 }  // namespace oauth

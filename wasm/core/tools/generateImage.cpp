@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/limits.hpp"
 #include "tools/registry.hpp"
 
 namespace tools {
@@ -51,7 +52,7 @@ Tool make_generateImage_tool() {
   t.description = "Generate an image using the flux-1-schnell model. Works best with 8 steps.";
   t.input_schema = Json{{"type", "object"},
                         {"properties",
-                         Json{{"prompt", Json{{"type", "string"}, {"description", "A text description of the image you want to generate."}, {"maxLength", 2048}}},
+                         Json{{"prompt", Json{{"type", "string"}, {"description", "A text description of the image you want to generate."}, {"maxLength", app::max_prompt_length}}},
                               {"steps", Json{{"type", "number"}, {"minimum", 4}, {"maximum", 8}, {"default", 4},
                                              {"description", "The number of diffusion steps; higher values can improve quality but take longer. Must be between 4 and 8, inclusive."}}}}},
                         {"required", Json::array({"prompt"})},

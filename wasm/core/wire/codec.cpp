@@ -3,9 +3,10 @@
 namespace wire {
 
 namespace {
-// Caps that stop a corrupt count from reserving absurd memory before the reads fail.
-constexpr std::uint32_t kMaxHeaders = 1024;
-constexpr std::uint32_t kMaxEnv = 1024;
+// A count of (name, value) pairs the rest of the input cannot hold (each takes at least two u32
+// lengths) is corrupt: refused before anything is reserved for it. How many headers a request may
+// have is a policy (app/limits.hpp, answered 431 by the App), not the decoder's business.
+bool plausible_pairs(std::uint32_t count, const Reader& r) { return count <= r.remaining() / 8; }
 }  // namespace
 
 std::optional<DecodedRequest> decode_request(std::string_view in) {
@@ -14,7 +15,7 @@ std::optional<DecodedRequest> decode_request(std::string_view in) {
   std::uint64_t now = 0;
   std::uint32_t count = 0;
   std::uint8_t too_large = 0;
-  if (!r.u64(now) || !r.bytes(d.request.method) || !r.bytes(d.request.url) || !r.u32(count) || count > kMaxHeaders)
+  if (!r.u64(now) || !r.bytes(d.request.method) || !r.bytes(d.request.url) || !r.u32(count) || !plausible_pairs(count, r))
     return std::nullopt;
   d.request.headers.resize(count);
   for (auto& h : d.request.headers)
@@ -28,7 +29,7 @@ std::optional<DecodedRequest> decode_request(std::string_view in) {
 std::optional<app::EnvEntries> decode_env(std::string_view in) {
   Reader r(in);
   std::uint32_t count = 0;
-  if (!r.u32(count) || count > kMaxEnv) return std::nullopt;
+  if (!r.u32(count) || !plausible_pairs(count, r)) return std::nullopt;
   app::EnvEntries env(count);
   for (auto& e : env)
     if (!r.bytes(e.first) || !r.bytes(e.second)) return std::nullopt;

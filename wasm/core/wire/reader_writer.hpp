@@ -32,6 +32,7 @@ class Reader {
   bool u64(std::uint64_t& v);
   bool bytes(std::string& s);
   bool at_end() const { return in_.empty(); }
+  std::size_t remaining() const { return in_.size(); }
 
  private:
   bool take(std::size_t n, std::string_view& out);
