@@ -25,7 +25,7 @@ const endsWithin = (stream, ms) => new Promise((ok) => {
 });
 
 describe("SSE streams per user", () => {
-  test(`opening stream ${MAX_STREAMS + 1} closes the user's oldest; its session is then 404; other users keep theirs`, async () => {
+  test("opening one stream past SSE_MAX_STREAMS_PER_USER closes the user's oldest; its session is then 404; other users keep theirs", async () => {
     const octocat = (await signIn(w.url)).accessToken;
     const hubot = (await signIn(w.url, { login: "hubot" })).accessToken;
     const theirs = await openSseSession(w.url, { token: hubot });

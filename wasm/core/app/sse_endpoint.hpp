@@ -2,16 +2,19 @@
 //
 // Contract:
 // 1. GET /sse opens a session: 200 text/event-stream whose first event is `endpoint` with the
-//    relative URL /sse/message?sessionId=<id>, then the stream stays open on the session's mailbox
+//    relative URL /sse/message?sessionId=<id>, then the stream stays open on the user's mailbox
 //    (a Durable Object; the shim holds the stream) with a `: keepalive` comment every SSE_KEEPALIVE_MS (20 s).
-//    Other methods -> 405 (Allow: GET); an Accept that excludes text/event-stream -> 406.
+//    Other methods -> 405 (Allow: GET); an Accept that excludes text/event-stream -> 406. A user
+//    holds at most SSE_MAX_STREAMS_PER_USER streams (limits.hpp, 32): opening one more closes that
+//    user's oldest, whose session then ends (404).
 // 2. POST /sse/message?sessionId=<id>: the /mcp body rules (413, 415, 406, 400), then 400 for a
 //    missing sessionId, 404 for a malformed, forged or foreign one; the MCP replies are framed as
 //    `event: message` and handed to the mailbox, which delivers them to the owner's stream only;
 //    404 when the session has ended (its stream closed), 503 when the mailbox cannot be reached;
 //    otherwise 202.
 // 3. The session id is signed like an Mcp-Session-Id (mcp/session_id.hpp, kind "sse"); the mailbox
-//    is named after its nonce and keeps {user, client, protocolVersion, createdAt}.
+//    is named after the user, keeps each stream under its session key (the nonce) with {session,
+//    user, client, protocolVersion, createdAt, maxStreams}.
 #pragma once
 
 #include "app/principal.hpp"
