@@ -20,7 +20,7 @@ import { openSession, post, rpc } from "./support/mcp_http.mjs";
 import { signIn } from "./support/sign_in.mjs";
 
 const BUILD_TIMEOUT_MS = 10 * 60_000; // a release build from scratch: about a minute on 2 cores
-const READY_TIMEOUT_MS = 90_000;
+const READY_TIMEOUT_MS = 180_000; // generous: a loaded 2-core machine once needed 86 s
 const ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "1" };
 let copy;
 
