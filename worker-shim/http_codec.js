@@ -4,17 +4,31 @@ const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 export const keyText = (bytes) => fromUtf8.decode(bytes);
 
+// One growable buffer: integers through a DataView, strings encoded in place (encodeInto), so a
+// request costs a few allocations rather than one typed array per field.
 class Writer {
-  constructor() { this.parts = []; this.size = 0; }
-  u8(v) { this.#push(Uint8Array.of(v)); }
-  u16(v) { this.#push(Uint8Array.of(v & 0xff, v >> 8)); }
-  u32(v) { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, v, true); this.#push(b); }
-  u64(v) { const b = new Uint8Array(8); new DataView(b.buffer).setBigUint64(0, BigInt(v), true); this.#push(b); }
-  bytes(v) { const b = typeof v === "string" ? utf8.encode(v) : v; this.u32(b.length); this.#push(b); }
+  constructor(capacity = 1024) { this.buf = new Uint8Array(capacity); this.view = new DataView(this.buf.buffer); this.size = 0; }
+  u8(v) { this.#room(1); this.buf[this.size++] = v; }
+  u16(v) { this.#room(2); this.view.setUint16(this.size, v, true); this.size += 2; }
+  u32(v) { this.#room(4); this.view.setUint32(this.size, v, true); this.size += 4; }
+  u64(v) { this.#room(8); this.view.setBigUint64(this.size, BigInt(v), true); this.size += 8; }
+  bytes(v) {
+    if (typeof v !== "string") { this.u32(v.length); this.#room(v.length); this.buf.set(v, this.size); this.size += v.length; return; }
+    this.#room(4 + v.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
+    const { written } = utf8.encodeInto(v, this.buf.subarray(this.size + 4));
+    this.view.setUint32(this.size, written, true);
+    this.size += 4 + written;
+  }
   pairs(list) { this.u32(list.length); for (const [k, v] of list) { this.bytes(k); this.bytes(v); } }
   // Writes everything into `target` (a Uint8Array of at least `this.size` bytes).
-  copyTo(target) { let at = 0; for (const p of this.parts) { target.set(p, at); at += p.length; } return target; }
-  #push(b) { this.parts.push(b); this.size += b.length; }
+  copyTo(target) { target.set(this.buf.subarray(0, this.size)); return target; }
+  #room(n) {
+    if (this.size + n <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.size + n));
+    grown.set(this.buf.subarray(0, this.size));
+    this.buf = grown;
+    this.view = new DataView(grown.buffer);
+  }
 }
 
 class Reader {
@@ -29,7 +43,7 @@ class Reader {
 }
 
 export function encodeRequest(request, body, bodyTooLarge, nowMs) {
-  const w = new Writer();
+  const w = new Writer(1024 + body.length);
   w.u64(nowMs); w.bytes(request.method); w.bytes(request.url); w.pairs([...request.headers]);
   w.u8(bodyTooLarge ? 1 : 0); w.bytes(body);
   return w;

@@ -7,6 +7,14 @@ import { readHead, writeFetchResponse } from "./http_codec.js";
 async function readCapped(response, maxBody) {
   if (Number(response.headers.get("content-length")) > maxBody) throw new Error("response too large");
   if (!response.body) return new Uint8Array(0);
+  // Not encoded and declared within the cap: exactly that many bytes arrive, so read them natively.
+  const declared = response.headers.get("content-length");
+  const encoding = response.headers.get("content-encoding");
+  if (declared !== null && /^\d+$/.test(declared) && (encoding === null || encoding === "identity")) {
+    const body = new Uint8Array(await response.arrayBuffer());
+    if (body.length > maxBody) throw new Error("response too large");
+    return body;
+  }
   const reader = response.body.getReader();
   const chunks = [];
   let size = 0;

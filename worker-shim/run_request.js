@@ -9,7 +9,13 @@ import { openMailboxStream } from "./sse_session.js";
 // connection under wrangler's dev proxy, which then fails the next request.)
 async function readBody(request, limit) {
   if (!request.body) return { body: new Uint8Array(0), tooLarge: false };
-  const declared = Number(request.headers.get("content-length"));
+  const length = request.headers.get("content-length");
+  const declared = length === null ? NaN : Number(length);
+  // A declared length within the limit is what the runtime delivers (HTTP framing): read it natively.
+  if (Number.isSafeInteger(declared) && declared >= 0 && declared <= limit) {
+    const body = new Uint8Array(await request.arrayBuffer());
+    return body.length <= limit ? { body, tooLarge: false } : { body: new Uint8Array(0), tooLarge: true };
+  }
   const reader = request.body.getReader();
   const chunks = [];
   let size = 0;

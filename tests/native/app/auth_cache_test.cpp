@@ -187,3 +187,56 @@ TEST_CASE("AuthCache: bounded, honours its time and the token's expiry, and stor
   off.remember_token("t", entry, 0, off.epoch());
   REQUIRE(off.token("t", 1) == nullptr);
 }
+
+TEST_CASE("a repeated tool call does not open the props again; revocation forgets them", "[app][auth_cache][props]") {
+  Fixture f;
+  auto succeeded = [](const http::Response& r) {
+    const Json body = fake::body_json(r);
+    return r.status == 200 && body.contains("result") && !body["result"].value("isError", false);
+  };
+  auto user_info = [&] {
+    return f.fh.run(f.app, mcp_post(call_body("tools/call", Json{{"name", "userInfoOctokit"}}), {{"mcp-session-id", f.session}}));
+  };
+  REQUIRE(succeeded(user_info()));
+  REQUIRE(f.fh.count(host::OpKind::aes_kw_unwrap) >= 1);
+  f.fh.log.clear();
+  auto again = user_info();
+  REQUIRE(succeeded(again));
+  REQUIRE(f.fh.count(host::OpKind::aes_kw_unwrap) == 0);  // kept with the token's cache entry (rule 6)
+  REQUIRE(f.fh.count(host::OpKind::aes_gcm_decrypt) == 0);
+  REQUIRE(f.fh.count(host::OpKind::fetch) == 1);  // GitHub is still asked every time
+
+  SECTION("they expire with the token's entry") {
+    f.fh.now_ms += cache_seconds * 1000;
+    f.fh.log.clear();
+    REQUIRE(succeeded(user_info()));
+    REQUIRE(f.fh.count(host::OpKind::aes_kw_unwrap) == 1);
+  }
+  SECTION("revoking the grant forgets them with the token") {
+    REQUIRE(f.revoke(f.user.refresh_token).status == 200);
+    REQUIRE(user_info().status == 401);
+  }
+}
+
+TEST_CASE("AuthCache: props go with their token's entry and not into a stale one", "[app][auth_cache][props]") {
+  app::AuthCache cache(10'000);
+  app::CachedToken entry;
+  entry.who.user = "u";
+  entry.who.grant_id = "g";
+  entry.expires_at_ms = 1'000'000;
+  cache.remember_props("t", Json{{"accessToken", "x"}}, cache.epoch());  // no entry yet: nothing kept
+  cache.remember_token("t", entry, 0, cache.epoch());
+  REQUIRE(cache.props("t", 0) == nullptr);
+  const std::uint64_t before = cache.epoch();
+  cache.forget_grant("other", "grant");  // something was forgotten while the props were being opened
+  cache.remember_props("t", Json{{"accessToken", "x"}}, before);
+  REQUIRE(cache.props("t", 0) == nullptr);
+  cache.remember_props("t", Json{{"accessToken", "x"}}, cache.epoch());
+  REQUIRE(cache.props("t", 0) != nullptr);
+  REQUIRE((*cache.props("t", 0))["accessToken"] == "x");
+  REQUIRE(cache.props("t", 10'000) == nullptr);  // past the entry's time
+  cache.remember_token("t", entry, 0, cache.epoch());
+  cache.remember_props("t", Json{{"accessToken", "y"}}, cache.epoch());
+  cache.forget_grant("u", "g");
+  REQUIRE(cache.props("t", 0) == nullptr);
+}

@@ -30,6 +30,17 @@ void AuthCache::remember_token(const std::string& token, CachedToken entry, std:
   tokens_[token] = Entry<CachedToken>{std::move(entry), until};
 }
 
+const json::Json* AuthCache::props(const std::string& token, std::int64_t now_ms) {
+  const CachedToken* entry = this->token(token, now_ms);
+  return entry && entry->props ? &*entry->props : nullptr;
+}
+
+void AuthCache::remember_props(const std::string& token, json::Json props, std::uint64_t epoch) {
+  if (epoch != epoch_) return;
+  const auto it = tokens_.find(token);
+  if (it != tokens_.end()) it->second.value.props = std::move(props);
+}
+
 void AuthCache::forget_token(const std::string& token) {
   ++epoch_;
   tokens_.erase(token);

@@ -18,13 +18,19 @@
 // 4. Bounded: at most `max_entries` of each kind; when full, expired entries are dropped, and if
 //    none were, the whole map (a cache miss only costs the KV read it saved).
 // 5. `ttl_ms` 0: nothing is stored, every request is checked against KV.
+// 6. A token's opened props (what a tool needed: oauth::open_props) may be kept with its entry, so
+//    a repeated tool call does not unwrap and decrypt them again; they go when the entry goes
+//    (expiry, forget_token, forget_grant, or the whole map when full) and never outlive it.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <map>
+#include <optional>
 #include <vector>
+
+#include "json/json.hpp"
 
 #include "app/limits.hpp"
 #include "app/principal.hpp"
@@ -36,6 +42,7 @@ struct CachedToken {
   Principal who;  // `token` is left empty in the cache: the caller sets the presented one
   std::vector<std::string> audience;  // empty: bound to the server (no audience recorded)
   std::int64_t expires_at_ms = 0;     // the token's own expiry
+  std::optional<json::Json> props;    // opened props, once a tool needed them (rule 6)
 };
 
 class AuthCache {
@@ -49,6 +56,10 @@ class AuthCache {
   const CachedToken* token(const std::string& token, std::int64_t now_ms);
   void remember_token(const std::string& token, CachedToken entry, std::int64_t now_ms, std::uint64_t epoch);
   void forget_token(const std::string& token);
+  // Rule 6: the props of a token cached and unexpired at `now_ms`, if they were kept.
+  const json::Json* props(const std::string& token, std::int64_t now_ms);
+  // Keeps `props` with the token's entry (if it is still cached and nothing was forgotten since `epoch`).
+  void remember_props(const std::string& token, json::Json props, std::uint64_t epoch);
   void forget_grant(std::string_view user_id, std::string_view grant_id);
 
   const mcp::SessionClaims* session(const std::string& id, std::int64_t now_ms);

@@ -48,7 +48,7 @@ async::Task<Json> Server::call_tool(const jsonrpc::Message& m, host::Host& host,
     co_return jsonrpc::result(
         m.id, tools::ToolResult::error("Invalid arguments for tool " + tool->name + ": " + *problem).to_json());
   }
-  tools::CallContext ctx{host, *arguments, caller, config_, now_ms / 1000, cache_};
+  tools::CallContext ctx{host, *arguments, caller, config_, now_ms / 1000, cache_, now_ms};
   tools::ToolResult r = co_await tool->handler(ctx);
   if (log_reason) *log_reason = std::move(r.reason);
   co_return jsonrpc::result(m.id, r.to_json());

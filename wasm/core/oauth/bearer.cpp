@@ -103,7 +103,7 @@ async::Task<base::Result<app::Principal, http::Response>> authenticate_bearer(co
   if (ctx.cache) {
     // Clamped before the conversion, which is UB for a stored 1e300 (found by fuzzing).
     const auto expires_at_ms = static_cast<std::int64_t>(std::clamp(expires->get<double>() * 1000, -9e18, 9e18));
-    ctx.cache->remember_token(who.token, app::CachedToken{who, std::move(audiences), expires_at_ms}, ctx.request.now_ms, epoch);
+    ctx.cache->remember_token(who.token, app::CachedToken{who, std::move(audiences), expires_at_ms, std::nullopt}, ctx.request.now_ms, epoch);
   }
   co_return who;
 }
@@ -112,6 +112,17 @@ async::Task<HostResult<Json>> open_props(host::Host& host, const app::Principal&
   auto key = co_await unwrap_key_with_token(host, who.token, who.wrapped_encryption_key);
   if (!key) co_return base::Err{key.error()};
   co_return co_await decrypt_props(host, std::move(*key), who.encrypted_props);
+}
+
+async::Task<HostResult<Json>> open_props(host::Host& host, const app::Principal& who, app::AuthCache* cache,
+                                         std::int64_t now_ms) {
+  if (cache) {
+    if (const Json* kept = cache->props(who.token, now_ms)) co_return Json(*kept);
+  }
+  const std::uint64_t epoch = cache ? cache->epoch() : 0;
+  auto props = co_await open_props(host, who);
+  if (props && cache) cache->remember_props(who.token, *props, epoch);
+  co_return props;
 }
 
 }  // namespace oauth

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/auth_cache.hpp"
 #include "app/principal.hpp"
 #include "async/task.hpp"
 #include "base/result.hpp"
@@ -43,5 +44,9 @@ bool audience_list_covers(const std::vector<std::string>& audiences, std::string
 
 // The signed-in user's props {login, id, name, email, accessToken}, decrypted on demand.
 async::Task<HostResult<json::Json>> open_props(host::Host& host, const app::Principal& who);
+// The same through the isolate's AuthCache (rule 6 in app/auth_cache.hpp): props kept with the
+// token's cache entry are used as they are; props opened here are kept with it. `cache` may be null.
+async::Task<HostResult<json::Json>> open_props(host::Host& host, const app::Principal& who, app::AuthCache* cache,
+                                               std::int64_t now_ms);
 
 }  // namespace oauth

@@ -41,10 +41,11 @@ struct ToolResult {
 struct CallContext {
   host::Host& host;
   const Json& arguments;        // validated against the tool's input_schema
-  const app::Principal& caller;  // the signed-in user; oauth::open_props(host, caller) gives the props
+  const app::Principal& caller;  // the signed-in user; oauth::open_props(host, caller, auth_cache, now_ms) gives the props
   const app::Config& config;
   std::int64_t now_s = 0;
-  app::AuthCache* auth_cache = nullptr;  // for oauth::revoke_grant (the isolate's verified tokens)
+  app::AuthCache* auth_cache = nullptr;  // the isolate's verified tokens: oauth::revoke_grant, open_props
+  std::int64_t now_ms = now_s * 1000;
 };
 
 // Whether `caller` may see and call a tool (nullptr in Tool::visible: everyone).

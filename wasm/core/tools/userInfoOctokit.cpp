@@ -16,7 +16,7 @@ namespace tools {
 namespace {
 
 async::Task<ToolResult> user_info(CallContext& ctx) {
-  auto props = co_await oauth::open_props(ctx.host, ctx.caller);
+  auto props = co_await oauth::open_props(ctx.host, ctx.caller, ctx.auth_cache, ctx.now_ms);
   const std::string* token = props ? json::get_string(*props, "accessToken") : nullptr;
   if (!token) co_return ToolResult::error("The signed-in user's GitHub token could not be opened; sign in again.",
                                               "github_token_unreadable");
