@@ -23,7 +23,7 @@ import { CLK_TCK } from "./lib/bench/proc.mjs";
 import { captureProfiles, profilingShim } from "./lib/bench/profile.mjs";
 import { allRatios, evaluateGoals, fmt, goalTable, phaseTable, summarise, workerTable } from "./lib/bench/report.mjs";
 import { checkStartup, uploadSize } from "./lib/bench/static_figures.mjs";
-import { ROOT, TARGETS, TARGET_NAMES } from "./lib/bench/targets.mjs";
+import { OPT_IN_TARGETS, ROOT, TARGETS, TARGET_NAMES } from "./lib/bench/targets.mjs";
 
 function die(message, code = 2) {
   console.error(`bench: ${message}`);
@@ -71,7 +71,7 @@ function startLine(r, opts) {
 async function main() {
   let opts;
   try {
-    opts = parseArgs(process.argv.slice(2), { root: ROOT, targetNames: TARGET_NAMES });
+    opts = parseArgs(process.argv.slice(2), { root: ROOT, targetNames: TARGET_NAMES, optIn: OPT_IN_TARGETS });
   } catch (e) {
     if (e instanceof UsageError) die(`${e.message}\n\n${USAGE}`);
     throw e;
@@ -120,7 +120,7 @@ async function main() {
   const statics = {};
   if (opts.static) {
     console.log(`== upload size (wrangler deploy --dry-run) and startup (wrangler check startup, ${opts.startups}x)`);
-    for (const name of targets) {
+    for (const name of targets.filter((n) => !TARGETS[n].sameUploadAs)) {
       const t = TARGETS[name];
       const upload = uploadSize(t.wrangler, t.uploadArgs);
       const startups = [];

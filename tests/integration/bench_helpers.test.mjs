@@ -117,6 +117,10 @@ test("options: defaults, derived counts, caps and unknown names", () => {
   const q = parseArgs(["--rounds", "1", "--requests", "200", "--targets", "peer,ours", "--peer", "/x/p"], { root: "/repo", targetNames: names });
   assert.deepEqual([q.targets, q.flows, q.inits, q.userinfo, q.startups, q.peer], [["ours", "peer"], 10, 20, 50, 1, "/x/p"]);
   assert.throws(() => parseArgs(["--targets", "nope"], { root: "/repo", targetNames: names }), UsageError);
+  // An opt-in worker runs only when named.
+  const withOptIn = { root: "/repo", targetNames: ["hello", "ours", "ours-log-errors", "peer"], optIn: ["ours-log-errors"] };
+  assert.deepEqual(parseArgs([], withOptIn).targets, ["hello", "ours", "peer"]);
+  assert.deepEqual(parseArgs(["--targets", "ours-log-errors,ours"], withOptIn).targets, ["ours", "ours-log-errors"]);
   assert.throws(() => parseArgs(["--requests", "0"], { root: "/repo", targetNames: names }), UsageError);
   assert.throws(() => parseArgs(["--requests", "999999"], { root: "/repo", targetNames: names }), UsageError);
 });

@@ -15,7 +15,9 @@ targets with pass/miss, and writes bench-results/bench-<timestamp>.json. Method:
   --inits N         measured initialize + notifications/initialized per start (requests/10: 200)
   --userinfo N      measured tools/call userInfoOctokit per start (requests/4: 500)
   --startups N      runs of wrangler check startup per worker (rounds, at most 3)
-  --targets LIST    comma-separated subset of hello,kv-floor,ours,peer (all)
+  --targets LIST    comma-separated subset of hello,kv-floor,ours,peer (all four); also
+                    ours-log-errors: ours with REQUEST_LOG=errors (the request log line only
+                    for failures), run only when named, to show the line's cost in the same run
   --peer DIR        the TypeScript peer (../shared/peer-ts relative to the repository). The bench
                     copies it to a temporary directory and runs npm ci there (its wrangler needs the
                     Node 22 of its devDependencies); it never copies it into the project. When DIR
@@ -29,10 +31,10 @@ targets with pass/miss, and writes bench-results/bench-<timestamp>.json. Method:
 
 A quick look while developing:  bash scripts/bench --rounds 1 --requests 200 --targets ours,peer`;
 
-export function parseArgs(argv, { root, targetNames }) {
+export function parseArgs(argv, { root, targetNames, optIn = [] }) {
   const o = {
     rounds: 3, warmup: 200, requests: 2000, concurrency: 16, flows: null, inits: null, userinfo: null, startups: null,
-    targets: [...targetNames], peer: resolve(root, "../shared/peer-ts"), build: true, static: true, profile: false,
+    targets: targetNames.filter((t) => !optIn.includes(t)), peer: resolve(root, "../shared/peer-ts"), build: true, static: true, profile: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
