@@ -15,7 +15,9 @@
 // Routes (test configuration only):
 //   GET /_test/kv?prefix=P       [{name, value, metadata, expiration}] of OAUTH_KV under P
 //   GET /_test/grant?key=K       {state}: what the grant's GrantState object holds (null: nothing)
+//   POST /_test/grant-swap?key=K {expected, next, expiresAt}  GrantState.swap as the core calls it
 import worker from "../../worker-shim/index.js";
+import { grantState } from "../../worker-shim/grant_state.js";
 
 export { GrantState } from "../../worker-shim/grant_state.js";
 export { McpMailbox } from "../../worker-shim/sse_session.js";
@@ -63,7 +65,7 @@ function wrapNamespace(ns, fail, stallMs, name) {
   };
 }
 
-async function testRoute(url, env) {
+async function testRoute(url, env, request) {
   if (url.pathname === "/_test/kv") {
     const prefix = url.searchParams.get("prefix") ?? "";
     const out = [];
@@ -77,7 +79,11 @@ async function testRoute(url, env) {
   }
   if (url.pathname === "/_test/grant") {
     const key = url.searchParams.get("key") ?? "";
-    return Response.json({ state: await env.OAUTH_GRANTS.get(env.OAUTH_GRANTS.idFromName(key)).read() });
+    return Response.json({ state: await grantState(env, key).read() });
+  }
+  if (url.pathname === "/_test/grant-swap") { // {expected|null, next, expiresAt} -> {swapped}
+    const { expected, next, expiresAt } = await request.json();
+    return Response.json({ swapped: await grantState(env, url.searchParams.get("key") ?? "").swap(expected, next, expiresAt) });
   }
   return null;
 }
@@ -85,7 +91,7 @@ async function testRoute(url, env) {
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
-    if (url.pathname.startsWith("/_test/")) return (await testRoute(url, env)) ?? new Response("no such test route\n", { status: 404 });
+    if (url.pathname.startsWith("/_test/")) return (await testRoute(url, env, request)) ?? new Response("no such test route\n", { status: 404 });
     const h = request.headers;
     const wrapped = {
       ...env,

@@ -17,7 +17,7 @@ before(async () => {
 });
 after(async () => { await worker?.stop(); });
 
-describe("one Durable Object per grant", () => {
+describe("grant state objects", () => {
   test("five concurrent redemptions of one code: exactly one succeeds, and the code's grant ends", async () => {
     const client = await registerClient(worker.url);
     const { verifier, challenge } = pkce();
@@ -66,5 +66,38 @@ describe("rate limits through the Workers binding", () => {
     assert.ok(limited, `never limited: ${statuses}`);
     assert.equal(limited.headers.get("retry-after"), "60");
     assert.equal((await limited.json()).error, "temporarily_unavailable");
+  });
+});
+
+describe("GrantState: one object per user, each grant forgotten at its own expiry", () => {
+  const swap = async (key, body) => (await (await fetch(`${worker.url}/_test/grant-swap?key=${encodeURIComponent(key)}`, {
+    method: "POST", body: JSON.stringify(body) })).json()).swapped;
+  const read = async (key) => (await (await fetch(`${worker.url}/_test/grant?key=${encodeURIComponent(key)}`)).json()).state;
+
+  test("a user's grants share the object but not their state; compare-and-set per grant", async () => {
+    const later = Math.floor(Date.now() / 1000) + 3600;
+    assert.equal(await swap("grant:alice:g1", { expected: null, next: "one", expiresAt: later }), true);
+    assert.equal(await swap("grant:alice:g2", { expected: null, next: "two", expiresAt: later }), true);
+    assert.equal(await swap("grant:bob:g1", { expected: null, next: "bob's", expiresAt: later }), true);
+    assert.deepEqual([await read("grant:alice:g1"), await read("grant:alice:g2"), await read("grant:bob:g1")], ["one", "two", "bob's"]);
+    assert.equal(await swap("grant:alice:g1", { expected: "two", next: "x", expiresAt: later }), false); // g2's state is not g1's
+    assert.equal(await swap("grant:alice:g1", { expected: "one", next: "one'", expiresAt: later }), true);
+    assert.equal(await read("grant:alice:g1"), "one'");
+    assert.equal(await read("grant:alice:g3"), null);
+  });
+
+  test("the alarm forgets an expired grant and keeps the others (and wakes again for them)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    assert.equal(await swap("grant:carol:old", { expected: null, next: "old", expiresAt: now + 2 }), true);
+    assert.equal(await swap("grant:carol:soon", { expected: null, next: "soon", expiresAt: now + 4 }), true);
+    assert.equal(await swap("grant:carol:kept", { expected: null, next: "kept", expiresAt: now + 3600 }), true);
+    const until = async (predicate, what) => {
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((ok) => setTimeout(ok, 250)))
+        if (await predicate()) return;
+      assert.fail(`timed out waiting until ${what}`);
+    };
+    await until(async () => (await read("grant:carol:old")) === null, "the first grant expired");
+    await until(async () => (await read("grant:carol:soon")) === null, "the second grant expired (a second alarm)");
+    assert.equal(await read("grant:carol:kept"), "kept");
   });
 });
