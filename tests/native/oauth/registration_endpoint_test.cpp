@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "oauth/token_crypto.hpp"
+
 #include <limits>
 
 #include "http/form.hpp"
@@ -124,13 +126,16 @@ TEST_CASE("the client record is written under client:{clientId} in the 1.2.3 lay
   const Json reply = body_json(r);
   const std::string id = reply["client_id"].get<std::string>();
 
-  // Operations: client id, secret, its hash, one put without TTL or metadata.
-  REQUIRE(fh.log.size() == 4);
+  // Operations: client id and secret from one random draw, the secret's hash, one put without
+  // metadata.
+  REQUIRE(fh.log.size() == 3);
   REQUIRE(fh.log[0].kind == host::OpKind::random);
-  REQUIRE(fh.log[1].kind == host::OpKind::random);
-  REQUIRE(fh.log[2].kind == host::OpKind::sha256);
-  REQUIRE(fh.log[3].kind == host::OpKind::kv_put);
-  REQUIRE(fh.log[3].key == "client:" + id);
+  REQUIRE(fh.log[1].kind == host::OpKind::sha256);
+  REQUIRE(fh.log[2].kind == host::OpKind::kv_put);
+  REQUIRE(fh.log[2].key == "client:" + id);
+  REQUIRE(reply["client_secret"].get<std::string>().size() == oauth::token_secret_length);
+  REQUIRE(id.size() == oauth::client_id_length);
+  REQUIRE(reply["client_secret"].get<std::string>().find(id) == std::string::npos);  // two parts, not one
   REQUIRE(fh.kv.size() == 1);
   const auto& entry = fh.kv.at("client:" + id);
   REQUIRE(entry.ttl_seconds == static_cast<std::uint64_t>(app::registration_ttl_seconds));  // 90 days

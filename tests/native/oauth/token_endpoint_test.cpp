@@ -187,7 +187,13 @@ TEST_CASE("an authorization code must have the issued shape and a live grant", "
   require_error(f.token(flow::code_form("garbage") + id), 400, "invalid_grant");
   f.fh.log.clear();
   require_error(f.token(flow::code_form("octocat:AAAAAAAAAAAAAAAA:" + std::string(32, 'B')) + id), 400, "invalid_grant");
-  REQUIRE(f.fh.log.back().key == "grant:octocat:AAAAAAAAAAAAAAAA");
+  // The grant was read (its object and KV, in the one round trip with the code's hashes) and
+  // nothing was written.
+  REQUIRE(f.fh.log[1].kind == host::OpKind::grant_read);
+  REQUIRE(f.fh.log[2].kind == host::OpKind::kv_get);
+  REQUIRE(f.fh.log[2].key == "grant:octocat:AAAAAAAAAAAAAAAA");
+  REQUIRE(f.fh.count(host::OpKind::kv_put) == 0);
+  REQUIRE(f.fh.count(host::OpKind::grant_swap) == 0);
   require_error(f.token("code=x" + id), 400, "invalid_request");  // no grant_type
 }
 

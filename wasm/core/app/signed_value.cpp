@@ -18,9 +18,19 @@ async::Task<base::Result<std::string, http::Response>> sign_value(host::Host& ho
                                                                   std::string payload) {
   auto key = co_await keys.get(host, config, label);
   if (!key) co_return base::Err{key.error()};
-  host::OpResult mac = co_await host.perform_one(host::op_hmac_sha256(*key, std::string(label) + payload));
-  if (!mac.ok()) co_return base::Err{unavailable()};
-  co_return base::base64url_encode(payload) + "." + base::base64url_encode(mac.bytes);
+  host::OpResult mac = co_await host.perform_one(op_sign(std::move(*key), label, payload));
+  auto text = signed_text(payload, mac);
+  if (!text) co_return base::Err{unavailable()};
+  co_return std::move(*text);
+}
+
+host::Operation op_sign(std::string key, const char* label, const std::string& payload) {
+  return host::op_hmac_sha256(std::move(key), std::string(label) + payload);
+}
+
+std::optional<std::string> signed_text(const std::string& payload, const host::OpResult& mac) {
+  if (!mac.ok()) return std::nullopt;
+  return base::base64url_encode(payload) + "." + base::base64url_encode(mac.bytes);
 }
 
 async::Task<base::Result<std::optional<std::string>, http::Response>> open_signed(host::Host& host, const Config& config,

@@ -6,6 +6,8 @@
 //    another. Verification compares MACs in constant time.
 // 2. `open_signed` returns nullopt for anything malformed or forged; Err only when the host failed
 //    or the secret is missing (the caller answers with that response).
+// 3. Signing also comes in pieces (`op_sign`, `signed_text`), for a caller that batches the MAC
+//    with other operations into one round trip; the key then comes from DerivedKeys first.
 #pragma once
 
 #include <optional>
@@ -23,6 +25,10 @@ namespace app {
 async::Task<base::Result<std::string, http::Response>> sign_value(host::Host& host, const Config& config,
                                                                   DerivedKeys& keys, const char* label,
                                                                   std::string payload);
+// The MAC operation for `payload` under `key` (DerivedKeys' key for `label`), and the signed value
+// from its result (nullopt when the host failed).
+host::Operation op_sign(std::string key, const char* label, const std::string& payload);
+std::optional<std::string> signed_text(const std::string& payload, const host::OpResult& mac);
 async::Task<base::Result<std::optional<std::string>, http::Response>> open_signed(host::Host& host, const Config& config,
                                                                                   DerivedKeys& keys, const char* label,
                                                                                   std::string_view value);

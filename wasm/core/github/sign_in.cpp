@@ -116,15 +116,24 @@ async::Task<base::Result<Json, http::Response>> read_user(host::Host& host, cons
 
 async::Task<http::Response> start_sign_in(host::Host& host, const oauth::OAuthContext& ctx,
                                           const oauth::AuthRequest& request, std::vector<std::string> extra_cookies) {
-  auto state = co_await oauth::random_string(host, 32);
+  auto state = co_await oauth::random_string(host, state_length);
   if (!state) co_return oauth::unavailable_page();
-  auto hash = co_await oauth::sha256_hex(host, *state);
-  if (!hash) co_return oauth::unavailable_page();
-  host::OpResult stored = co_await host.perform_one(
-      host::op_kv_put(state_key(*state), state_record(request, ctx.now_s()), app::github_state_ttl_seconds));
-  if (!stored.ok()) co_return oauth::unavailable_page();
+  co_return co_await start_sign_in_with(host, ctx, request, std::move(extra_cookies), std::move(*state));
+}
 
-  http::Response r = authorize_redirect(ctx, *state);
+async::Task<http::Response> start_sign_in_with(host::Host& host, const oauth::OAuthContext& ctx,
+                                               const oauth::AuthRequest& request, std::vector<std::string> extra_cookies,
+                                               std::string state) {
+  // The cookie's hash and the stored state in one round trip (a state stored for a failed hash is
+  // one nobody holds; it expires).
+  std::vector<host::Operation> ops;
+  ops.push_back(host::op_sha256(state));
+  ops.push_back(host::op_kv_put(state_key(state), state_record(request, ctx.now_s()), app::github_state_ttl_seconds));
+  std::vector<host::OpResult> done = co_await host.perform(std::move(ops));
+  auto hash = oauth::digest_hex(done[0]);
+  if (!hash || !done[1].ok()) co_return oauth::unavailable_page();
+
+  http::Response r = authorize_redirect(ctx, state);
   r.set("set-cookie", state_cookie_header(*hash, app::github_state_ttl_seconds));
   for (auto& c : extra_cookies) r.set("set-cookie", std::move(c));
   co_return r;
@@ -140,7 +149,14 @@ async::Task<http::Response> handle_callback(const http::Request& request, const 
   if (!state || state->empty() || state->size() > app::max_callback_state_length)
     co_return error_page(400, "Sign-in could not continue", "The sign-in link is incomplete. Start again from your MCP client.");
   auto cookie = http::cookie_value(request.header("cookie"), state_cookie);
-  auto hash = co_await oauth::sha256_hex(host, *state);
+  // The state's hash (to compare with the cookie) and, when there is a cookie, its record: one
+  // round trip. The record is not looked at unless the cookie matches.
+  std::vector<host::Operation> ops;
+  ops.push_back(host::op_sha256(*state));
+  const bool storable = oauth::is_storable_key(state_key(*state));
+  if (storable && cookie) ops.push_back(host::op_kv_get(state_key(*state)));
+  std::vector<host::OpResult> read = co_await host.perform(std::move(ops));
+  auto hash = oauth::digest_hex(read[0]);
   if (!hash) co_return oauth::unavailable_page();
   if (!cookie || !base::constant_time_equal(*cookie, *hash)) {
     http::Response page = error_page(400, "Sign-in could not continue",
@@ -148,7 +164,7 @@ async::Task<http::Response> handle_callback(const http::Request& request, const 
     page.outcome.reason = "state_mismatch";
     co_return page;
   }
-  auto stored = co_await oauth::get_json(host, state_key(*state));
+  auto stored = storable ? oauth::json_record(std::move(read[1])) : oauth::HostResult<std::optional<Json>>(std::nullopt);
   if (!stored) co_return oauth::unavailable_page();
   const auto created = *stored ? json::get_safe_integer(**stored, "createdAt") : std::nullopt;
   // Expiry is checked here from the stored time; the KV TTL only collects garbage (>= 60 s, lazy).

@@ -167,10 +167,17 @@ async::Task<base::Result<Validated, http::Response>> validate(const http::UrlPar
 }
 
 async::Task<http::Response> show_consent(const Validated& v, host::Host& host, const OAuthContext& ctx) {
-  auto signed_request = co_await app::sign_value(host, ctx.config, ctx.keys, app::key_labels::consent_request,
-                                                 json::dump(v.request.to_json()));
-  if (!signed_request) co_return as_page(signed_request.error());
-  auto csrf = co_await random_string(host, 32);
+  auto key = co_await ctx.keys.get(host, ctx.config, app::key_labels::consent_request);
+  if (!key) co_return as_page(key.error());
+  // The signed request and the CSRF token in one round trip.
+  const std::string payload = json::dump(v.request.to_json());
+  std::vector<host::Operation> ops;
+  ops.push_back(app::op_sign(std::move(*key), app::key_labels::consent_request, payload));
+  ops.push_back(host::op_random(32));
+  std::vector<host::OpResult> r = co_await host.perform(std::move(ops));
+  auto signed_request = app::signed_text(payload, r[0]);
+  if (!signed_request) co_return unavailable_page();
+  auto csrf = random_text_of(r[1], 32);
   if (!csrf) co_return unavailable_page();
   http::Response page = html_page(200, consent_title(v.client),
                                   consent_html(ConsentView{v.client, v.request, ctx.origin, *signed_request, *csrf}));
@@ -223,12 +230,22 @@ async::Task<http::Response> handle_post(const http::Request& request, host::Host
   ids.push_back(r->client_id);
   for (auto& id : *approved)
     if (id != r->client_id && ids.size() < app::max_remembered_clients) ids.push_back(std::move(id));
-  auto signed_ids = co_await app::sign_value(host, ctx.config, ctx.keys, app::key_labels::approvals, json::dump(Json(ids)));
-  if (!signed_ids) co_return as_page(signed_ids.error());
+  auto key = co_await ctx.keys.get(host, ctx.config, app::key_labels::approvals);
+  if (!key) co_return as_page(key.error());
+  // The approvals cookie's MAC and the GitHub state in one round trip.
+  const std::string payload = json::dump(Json(ids));
+  std::vector<host::Operation> ops;
+  ops.push_back(app::op_sign(std::move(*key), app::key_labels::approvals, payload));
+  ops.push_back(host::op_random(github::state_length));
+  std::vector<host::OpResult> signed_and_drawn = co_await host.perform(std::move(ops));
+  auto signed_ids = app::signed_text(payload, signed_and_drawn[0]);
+  if (!signed_ids) co_return unavailable_page();
+  auto state = random_text_of(signed_and_drawn[1], github::state_length);
+  if (!state) co_return unavailable_page();
   std::vector<std::string> cookies;
   cookies.push_back(clear_csrf);
   cookies.push_back(cookie_header(approvals_cookie, *signed_ids, app::approvals_ttl_seconds));
-  co_return co_await github::start_sign_in(host, ctx, *r, std::move(cookies));
+  co_return co_await github::start_sign_in_with(host, ctx, *r, std::move(cookies), std::move(*state));
 }
 
 }  // namespace

@@ -11,45 +11,55 @@ constexpr char kRevoked[] = "revoked";
 constexpr char kMirrorPending[] = "mirrorPending";  // a field only the object's copy carries
 }  // namespace
 
-async::Task<HostResult<GrantSnapshot>> read_grant(host::Host& host, const std::string& grant_key) {
-  GrantSnapshot snap;
-  if (!is_storable_key(grant_key)) co_return snap;  // no grant can live under it (oauth/store.hpp)
+std::vector<host::Operation> grant_read_ops(const std::string& grant_key) {
   std::vector<host::Operation> ops;
+  if (!is_storable_key(grant_key)) return ops;  // no grant can live under it (oauth/store.hpp)
   ops.push_back(host::op_grant_read(grant_key));
   ops.push_back(host::op_kv_get(grant_key));
-  std::vector<host::OpResult> r = co_await host.perform(std::move(ops));
-  host::OpResult& state = r[0];
-  host::OpResult& kv = r[1];
+  return ops;
+}
+
+HostResult<GrantSnapshot> grant_snapshot(host::OpResult* results) {
+  GrantSnapshot snap;
+  if (!results) return snap;
+  host::OpResult& state = results[0];
+  host::OpResult& kv = results[1];
   if (state.status == host::OpStatus::failed || kv.status == host::OpStatus::failed)
-    co_return base::Err{HostFailure{"grant read"}};
+    return base::Err{HostFailure{"grant read"}};
   if (state.ok()) {
     snap.text = std::move(state.bytes);
     if (snap.text == kRevoked) {
       snap.cleanup_pending = kv.ok();
-      co_return snap;
+      return snap;
     }
     auto parsed = json::parse(snap.text);
-    if (!parsed.value || !parsed.value->is_object()) co_return base::Err{HostFailure{"grant state is not a JSON object"}};
+    if (!parsed.value || !parsed.value->is_object()) return base::Err{HostFailure{"grant state is not a JSON object"}};
     const json::Json* pending = json::find(*parsed.value, kMirrorPending);
     const bool mirror_pending = pending && pending->is_boolean() && pending->get<bool>();
     // Gone from KV: revoked or expired by another writer (the TypeScript library, scripts/grants),
     // unless our own mirror of the object's state never made it there.
-    if (kv.status == host::OpStatus::not_found && !mirror_pending) co_return snap;
+    if (kv.status == host::OpStatus::not_found && !mirror_pending) return snap;
     if (kv.ok() && kv.bytes != snap.text) {
       auto other = json::parse(kv.bytes);
       if (other.value && other.value->is_object()) snap.kv_record = std::move(*other.value);
     }
     parsed.value->erase(kMirrorPending);
     snap.record = std::move(*parsed.value);
-    co_return snap;
-  } else {
-    if (kv.status == host::OpStatus::not_found) co_return snap;
-    snap.text = std::move(kv.bytes);
+    return snap;
   }
+  if (kv.status == host::OpStatus::not_found) return snap;
+  snap.text = std::move(kv.bytes);
   auto parsed = json::parse(snap.text);
-  if (!parsed.value || !parsed.value->is_object()) co_return base::Err{HostFailure{"grant record is not a JSON object"}};
+  if (!parsed.value || !parsed.value->is_object()) return base::Err{HostFailure{"grant record is not a JSON object"}};
   snap.record = std::move(*parsed.value);
-  co_return snap;
+  return snap;
+}
+
+async::Task<HostResult<GrantSnapshot>> read_grant(host::Host& host, const std::string& grant_key) {
+  std::vector<host::Operation> ops = grant_read_ops(grant_key);
+  if (ops.empty()) co_return grant_snapshot(nullptr);
+  std::vector<host::OpResult> r = co_await host.perform(std::move(ops));
+  co_return grant_snapshot(r.data());
 }
 
 async::Task<HostResult<bool>> swap_grant(host::Host& host, const std::string& grant_key, const GrantSnapshot& seen,

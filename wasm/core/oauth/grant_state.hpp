@@ -23,6 +23,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "async/task.hpp"
 #include "host/host.hpp"
@@ -39,6 +40,11 @@ struct GrantSnapshot {
 };
 
 async::Task<HostResult<GrantSnapshot>> read_grant(host::Host& host, const std::string& grant_key);
+// `read_grant` in pieces, for a caller that batches the read with other operations: the
+// operations (none when no grant can live under the key), then the snapshot from their two
+// results (`results` points at them; nullptr when there were no operations).
+std::vector<host::Operation> grant_read_ops(const std::string& grant_key);
+HostResult<GrantSnapshot> grant_snapshot(host::OpResult* results);
 async::Task<HostResult<bool>> swap_grant(host::Host& host, const std::string& grant_key, const GrantSnapshot& seen,
                                          const json::Json& next, std::int64_t expires_at);
 // After `swap_grant(…, committed, …)` succeeded and the KV mirror of `committed` failed.

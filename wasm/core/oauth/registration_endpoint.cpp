@@ -36,14 +36,17 @@ async::Task<http::Response> handle_register(const http::Request& request, host::
   const ClientMetadata& m = *metadata;
   const bool is_public = m.token_endpoint_auth_method == "none";
 
-  auto client_id = co_await random_string(host, client_id_length);
-  if (!client_id) co_return unavailable();
+  // One draw for the id and (a confidential client's) secret.
+  std::vector<std::size_t> lengths;
+  lengths.push_back(client_id_length);
+  if (!is_public) lengths.push_back(token_secret_length);
+  auto drawn = co_await random_strings(host, std::move(lengths));
+  if (!drawn) co_return unavailable();
+  const std::string* client_id = &(*drawn)[0];
   std::string secret;
   std::string secret_hash;
   if (!is_public) {
-    auto s = co_await random_string(host, token_secret_length);
-    if (!s) co_return unavailable();
-    secret = std::move(*s);
+    secret = (*drawn)[1];
     auto h = co_await sha256_hex(host, secret);
     if (!h) co_return unavailable();
     secret_hash = std::move(*h);

@@ -63,11 +63,15 @@ bool Client::allows_grant_type(std::string_view grant_type) const {
 async::Task<HostResult<std::optional<Json>>> get_json(host::Host& host, std::string key) {
   if (!is_storable_key(key)) co_return std::optional<Json>();
   host::OpResult r = co_await host.perform_one(host::op_kv_get(std::move(key)));
-  if (r.status == host::OpStatus::not_found) co_return std::optional<Json>();
-  if (!r.ok()) co_return base::Err{HostFailure{"kv get"}};
+  co_return json_record(std::move(r));
+}
+
+HostResult<std::optional<Json>> json_record(host::OpResult r) {
+  if (r.status == host::OpStatus::not_found) return std::optional<Json>();
+  if (!r.ok()) return base::Err{HostFailure{"kv get"}};
   auto parsed = json::parse(r.bytes);
-  if (!parsed.value || !parsed.value->is_object()) co_return base::Err{HostFailure{"kv record is not a JSON object"}};
-  co_return std::optional<Json>(std::move(*parsed.value));
+  if (!parsed.value || !parsed.value->is_object()) return base::Err{HostFailure{"kv record is not a JSON object"}};
+  return std::optional<Json>(std::move(*parsed.value));
 }
 
 async::Task<HostResult<std::optional<Client>>> get_client(host::Host& host, std::string client_id) {
@@ -90,13 +94,16 @@ std::string grant_key_metadata(const Json& grant) {
   return text.size() <= app::kv_max_metadata_bytes ? text : std::string();
 }
 
-async::Task<HostResult<std::vector<ListedKey>>> list_keys(host::Host& host, std::string prefix) {
+host::Operation op_list_first_page(std::string prefix) {
+  return host::op_kv_list(std::move(prefix), std::string(), app::kv_list_page_size);
+}
+
+async::Task<HostResult<std::vector<ListedKey>>> list_keys_from(host::Host& host, std::string prefix, host::OpResult page) {
   std::vector<ListedKey> names;
   std::string cursor;
-  for (int page = 0; page < app::kv_list_max_pages; ++page) {
-    host::OpResult r = co_await host.perform_one(host::op_kv_list(prefix, cursor, app::kv_list_page_size));
-    if (!r.ok()) co_return base::Err{HostFailure{"kv list"}};
-    wire::Reader reader(r.bytes);
+  for (int n = 1;; ++n) {
+    if (!page.ok()) co_return base::Err{HostFailure{"kv list"}};
+    wire::Reader reader(page.bytes);
     std::uint8_t complete = 0;
     std::uint32_t count = 0;
     if (!reader.u8(complete) || !reader.bytes(cursor) || !reader.u32(count)) co_return base::Err{HostFailure{"kv list reply"}};
@@ -108,9 +115,14 @@ async::Task<HostResult<std::vector<ListedKey>>> list_keys(host::Host& host, std:
       if (key.name.size() < prefix.size() || key.name.compare(0, prefix.size(), prefix) != 0) continue;
       names.push_back(std::move(key));
     }
-    if (complete) co_return names;
+    if (complete || n >= app::kv_list_max_pages) co_return names;
+    page = co_await host.perform_one(host::op_kv_list(prefix, cursor, app::kv_list_page_size));
   }
-  co_return names;
+}
+
+async::Task<HostResult<std::vector<ListedKey>>> list_keys(host::Host& host, std::string prefix) {
+  host::OpResult first = co_await host.perform_one(op_list_first_page(prefix));
+  co_return co_await list_keys_from(host, std::move(prefix), std::move(first));
 }
 
 async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id,

@@ -51,6 +51,8 @@ struct Client {
 // The JSON stored under `key`, nullopt when absent (or when `key` is not storable), Err on
 // storage failure or unreadable JSON.
 async::Task<HostResult<std::optional<json::Json>>> get_json(host::Host& host, std::string key);
+// The same, from the reply to an op_kv_get the caller batched with other operations.
+HostResult<std::optional<json::Json>> json_record(host::OpResult r);
 // A registered client, or, for an https client_id URL, the client its metadata document describes
 // (oauth/client_id_document.hpp).
 async::Task<HostResult<std::optional<Client>>> get_client(host::Host& host, std::string client_id);
@@ -65,6 +67,10 @@ struct ListedKey {
 // Every key under `prefix` (all pages), with its metadata; names the reply lists outside the prefix
 // are dropped.
 async::Task<HostResult<std::vector<ListedKey>>> list_keys(host::Host& host, std::string prefix);
+// The same, for a caller that batched the first page's request (`op_list_first_page`) with other
+// operations and hands its reply in.
+host::Operation op_list_first_page(std::string prefix);
+async::Task<HostResult<std::vector<ListedKey>>> list_keys_from(host::Host& host, std::string prefix, host::OpResult first_page);
 // `cache`: the isolate's AuthCache, which forgets the grant's tokens before and after the deletes
 // (every product caller passes it; only unit tests of the store leave it out).
 async::Task<HostResult<bool>> revoke_grant(host::Host& host, std::string user_id, std::string grant_id,

@@ -23,24 +23,98 @@ base::Err<HostFailure> failed(const char* what) { return base::Err{HostFailure{w
 
 }  // namespace
 
+std::string random_text(std::string_view bytes) {
+  std::string out(bytes.size(), '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) out[i] = kAlphabet[static_cast<std::uint8_t>(bytes[i]) % 64];
+  return out;
+}
+
+HostResult<std::string> random_text_of(const host::OpResult& r, std::size_t length) {
+  if (!r.ok() || r.bytes.size() != length) return failed("random");
+  return random_text(r.bytes);
+}
+
+HostResult<std::string> digest_hex(const host::OpResult& r) {
+  if (!r.ok() || r.bytes.size() != 32) return failed("sha256");
+  return base::hex_encode(r.bytes);
+}
+
+HostResult<std::string> digest_base64url(const host::OpResult& r) {
+  if (!r.ok() || r.bytes.size() != 32) return failed("sha256");
+  return base::base64url_encode(r.bytes);
+}
+
+host::Operation op_token_kek(std::string token) { return host::op_hmac_sha256(wrapping_hmac_key(), std::move(token)); }
+
+HostResult<std::string> kek_bytes(host::OpResult r) {
+  if (!r.ok()) return failed("hmac");
+  return std::move(r.bytes);
+}
+
 async::Task<HostResult<std::string>> random_string(host::Host& host, std::size_t length) {
   host::OpResult r = co_await host.perform_one(host::op_random(length));
-  if (!r.ok() || r.bytes.size() != length) co_return failed("random");
-  std::string out(length, '\0');
-  for (std::size_t i = 0; i < length; ++i) out[i] = kAlphabet[static_cast<std::uint8_t>(r.bytes[i]) % 64];
+  co_return random_text_of(r, length);
+}
+
+async::Task<HostResult<std::vector<std::string>>> random_strings(host::Host& host, std::vector<std::size_t> lengths) {
+  std::size_t total = 0;
+  for (std::size_t n : lengths) total += n;
+  host::OpResult r = co_await host.perform_one(host::op_random(total));
+  auto text = random_text_of(r, total);
+  if (!text) co_return base::Err{text.error()};
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  for (std::size_t n : lengths) {
+    out.push_back(text->substr(at, n));
+    at += n;
+  }
   co_return out;
 }
 
 async::Task<HostResult<std::string>> sha256_hex(host::Host& host, std::string text) {
   host::OpResult r = co_await host.perform_one(host::op_sha256(std::move(text)));
-  if (!r.ok() || r.bytes.size() != 32) co_return failed("sha256");
-  co_return base::hex_encode(r.bytes);
+  co_return digest_hex(r);
 }
 
 async::Task<HostResult<std::string>> sha256_base64url(host::Host& host, std::string text) {
   host::OpResult r = co_await host.perform_one(host::op_sha256(std::move(text)));
-  if (!r.ok() || r.bytes.size() != 32) co_return failed("sha256");
-  co_return base::base64url_encode(r.bytes);
+  co_return digest_base64url(r);
+}
+
+async::Task<HostResult<Minting>> mint_start(host::Host& host, const std::vector<std::string>& tokens,
+                                            std::vector<host::Operation> with) {
+  const std::size_t extra = with.size();
+  std::vector<host::Operation> ops = std::move(with);
+  for (const std::string& token : tokens) {
+    ops.push_back(host::op_sha256(token));
+    ops.push_back(op_token_kek(token));
+  }
+  std::vector<host::OpResult> r = co_await host.perform(std::move(ops));
+  Minting m;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    auto id = digest_hex(r[extra + 2 * i]);
+    if (!id) co_return base::Err{id.error()};
+    auto kek = kek_bytes(std::move(r[extra + 2 * i + 1]));
+    if (!kek) co_return base::Err{kek.error()};
+    m.ids.push_back(std::move(*id));
+    m.keks.push_back(std::move(*kek));
+  }
+  r.resize(extra);
+  m.with_results = std::move(r);
+  co_return m;
+}
+
+async::Task<HostResult<std::vector<std::string>>> mint_wrap(host::Host& host, std::vector<std::string> keks,
+                                                            const std::string& key) {
+  std::vector<host::Operation> ops;
+  for (auto& kek : keks) ops.push_back(host::op_aes_kw_wrap(std::move(kek), key));
+  std::vector<host::OpResult> r = co_await host.perform(std::move(ops));
+  std::vector<std::string> wrapped;
+  for (const auto& w : r) {
+    if (!w.ok()) co_return failed("aes-kw wrap");
+    wrapped.push_back(base::base64_encode(w.bytes));
+  }
+  co_return wrapped;
 }
 
 async::Task<HostResult<SealedProps>> encrypt_props(host::Host& host, const json::Json& props) {
@@ -64,7 +138,7 @@ async::Task<HostResult<json::Json>> decrypt_props(host::Host& host, std::string 
 }
 
 async::Task<HostResult<std::string>> wrap_key_with_token(host::Host& host, const std::string& token, std::string key) {
-  host::OpResult kek = co_await host.perform_one(host::op_hmac_sha256(wrapping_hmac_key(), token));
+  host::OpResult kek = co_await host.perform_one(op_token_kek(token));
   if (!kek.ok()) co_return failed("hmac");
   host::OpResult wrapped = co_await host.perform_one(host::op_aes_kw_wrap(std::move(kek.bytes), std::move(key)));
   if (!wrapped.ok()) co_return failed("aes-kw wrap");
@@ -80,7 +154,7 @@ async::Task<HostResult<std::string>> unwrap_key_with_token(host::Host& host, con
                                                            const std::string& wrapped_base64) {
   auto wrapped = base::base64_decode(wrapped_base64);
   if (!wrapped) co_return failed("wrapped key encoding");
-  host::OpResult kek = co_await host.perform_one(host::op_hmac_sha256(wrapping_hmac_key(), token));
+  host::OpResult kek = co_await host.perform_one(op_token_kek(token));
   if (!kek.ok()) co_return failed("hmac");
   host::OpResult key = co_await host.perform_one(host::op_aes_kw_unwrap(std::move(kek.bytes), std::move(*wrapped)));
   if (!key.ok()) co_return failed("aes-kw unwrap");

@@ -79,15 +79,75 @@ async::Task<bool> mirror_grant(host::Host& host, const std::string& key, const J
 
 // The grant as its object knows it. A revocation that stopped half way (oauth/store.hpp rule 3)
 // is finished first, so presenting any token or code of the grant completes the cleanup.
-async::Task<HostResult<GrantSnapshot>> read_live_grant(host::Host& host, const TokenParts& parts, std::int64_t now_s,
-                                                       app::AuthCache* cache) {
-  auto snap = co_await read_grant(host, grant_key(parts.user_id, parts.grant_id));
+async::Task<HostResult<GrantSnapshot>> live_grant(host::Host& host, const TokenParts& parts, HostResult<GrantSnapshot> snap,
+                                                  std::int64_t now_s, app::AuthCache* cache) {
   if (!snap) co_return base::Err{snap.error()};
   if (snap->cleanup_pending) {
     auto finished = co_await revoke_grant(host, parts.user_id, parts.grant_id, now_s, cache);
     if (!finished) co_return base::Err{finished.error()};
   }
   co_return std::move(*snap);
+}
+
+async::Task<HostResult<GrantSnapshot>> read_live_grant(host::Host& host, const TokenParts& parts, std::int64_t now_s,
+                                                       app::AuthCache* cache) {
+  auto snap = co_await read_grant(host, grant_key(parts.user_id, parts.grant_id));
+  co_return co_await live_grant(host, parts, std::move(snap), now_s, cache);
+}
+
+// What the code exchange and the refresh ask of the host before any check, in one round trip:
+// the grant (its object and its KV record), the presented token's id (SHA-256) and KEK, the
+// secrets of the two tokens to mint, and `extra` (the PKCE hash). Nothing is acted on before the
+// checks, which read the results in the order they always had.
+struct Prefetched {
+  HostResult<GrantSnapshot> snapshot;
+  host::OpResult presented_id;
+  host::OpResult presented_kek;
+  host::OpResult secrets;  // 2 x token_secret_length random bytes
+  std::vector<host::OpResult> extra;
+};
+
+// Not in a coroutine: GCC 12 miscompiles aggregate initialisers inside one.
+Prefetched prefetched_from(std::vector<host::OpResult>& r, std::size_t g) {
+  Prefetched out{grant_snapshot(g > 0 ? r.data() : nullptr), std::move(r[g]), std::move(r[g + 1]), std::move(r[g + 2]), {}};
+  for (std::size_t i = g + 3; i < r.size(); ++i) out.extra.push_back(std::move(r[i]));
+  return out;
+}
+
+async::Task<Prefetched> prefetch(host::Host& host, const std::string& key, const std::string& presented,
+                                 std::vector<host::Operation> extra) {
+  std::vector<host::Operation> ops = grant_read_ops(key);
+  const std::size_t g = ops.size();  // 0 (no grant can live under the key) or 2
+  ops.push_back(host::op_sha256(presented));
+  ops.push_back(op_token_kek(presented));
+  ops.push_back(host::op_random(2 * token_secret_length));
+  for (auto& op : extra) ops.push_back(std::move(op));
+  std::vector<host::OpResult> r = co_await host.perform(std::move(ops));
+  co_return prefetched_from(r, g);
+}
+
+// The props key, unwrapped under the presented token's KEK, and two new tokens' ids and wrapped
+// keys: two round trips (oauth/token_crypto.hpp rule 6).
+struct Minted {
+  std::string props_key;
+  std::vector<std::string> ids;
+  std::vector<std::string> wrapped;
+};
+
+async::Task<HostResult<Minted>> unwrap_and_mint(host::Host& host, std::string presented_kek, const std::string& wrapped_base64,
+                                                const std::vector<std::string>& tokens) {
+  std::vector<host::Operation> unwrap;
+  unwrap.push_back(host::op_aes_kw_unwrap(std::move(presented_kek), base::base64_decode(wrapped_base64).value_or(std::string())));
+  auto minting = co_await mint_start(host, tokens, std::move(unwrap));
+  if (!minting) co_return base::Err{minting.error()};
+  if (!minting->with_results[0].ok()) co_return base::Err{HostFailure{"aes-kw unwrap"}};
+  Minted m;
+  m.props_key = std::move(minting->with_results[0].bytes);
+  auto wrapped = co_await mint_wrap(host, std::move(minting->keks), m.props_key);
+  if (!wrapped) co_return base::Err{wrapped.error()};
+  m.ids = std::move(minting->ids);
+  m.wrapped = std::move(*wrapped);
+  co_return m;
 }
 
 bool client_record_flag(const Json& record, const char* name) {
@@ -176,21 +236,16 @@ async::Task<base::Result<Client, http::Response>> authenticate_client(const http
   co_return std::move(**client);
 }
 
-// Issues an access token for `grant` (already redeemed or refreshed) and writes its record.
-// `token_scope`: the token's scope when narrower than the grant's (a refresh asking for less).
-async::Task<HostResult<std::string>> issue_access_token(host::Host& host, const OAuthContext& ctx, const Json& grant,
-                                                        const std::string& user_id, const std::string& grant_id,
-                                                        const std::string& props_key, const Json* token_scope = nullptr) {
-  auto secret = co_await random_string(host, token_secret_length);
-  if (!secret) co_return base::Err{secret.error()};
-  const std::string token = user_id + ":" + grant_id + ":" + *secret;
-  auto id = co_await sha256_hex(host, token);
-  if (!id) co_return base::Err{id.error()};
-  auto wrapped = co_await wrap_key_with_token(host, token, props_key);
-  if (!wrapped) co_return base::Err{wrapped.error()};
+// Writes the record of a new access token (its id and wrapped key minted) for `grant` (already
+// redeemed or refreshed). `token_scope`: the token's scope when narrower than the grant's (a
+// refresh asking for less).
+async::Task<HostResult<bool>> store_access_token(host::Host& host, const OAuthContext& ctx, const Json& grant,
+                                                 const std::string& user_id, const std::string& grant_id,
+                                                 const std::string& id, const std::string& wrapped,
+                                                 const Json* token_scope = nullptr) {
   const std::int64_t now = ctx.now_s();
   Json record = Json::object();
-  record["id"] = *id;
+  record["id"] = id;
   record["grantId"] = grant_id;
   record["userId"] = user_id;
   record["createdAt"] = now;
@@ -198,7 +253,7 @@ async::Task<HostResult<std::string>> issue_access_token(host::Host& host, const 
   record["audience"] = token_audience(grant, ctx.origin);
   const Json grant_scope = grant.contains("scope") ? grant["scope"] : Json::array();
   record["scope"] = token_scope ? *token_scope : grant_scope;
-  record["wrappedEncryptionKey"] = *wrapped;
+  record["wrappedEncryptionKey"] = wrapped;
   Json summary = Json::object();
   // string_of, never grant["..."]: on a const Json a missing key is an assert (UB under NDEBUG),
   // and a stored grant may lack a field (found by fuzzing, docs/security.md "Fuzzing").
@@ -207,9 +262,9 @@ async::Task<HostResult<std::string>> issue_access_token(host::Host& host, const 
   summary["encryptedProps"] = string_of(grant, "encryptedProps");
   record["grant"] = std::move(summary);
   const auto kv_ttl = static_cast<std::uint64_t>(std::max<std::int64_t>(app::kv_min_ttl_seconds, ctx.config.access_token_ttl));
-  host::OpResult stored = co_await host.perform_one(host::op_kv_put(token_key(user_id, grant_id, *id), json::dump(record), kv_ttl));
+  host::OpResult stored = co_await host.perform_one(host::op_kv_put(token_key(user_id, grant_id, id), json::dump(record), kv_ttl));
   if (!stored.ok()) co_return base::Err{HostFailure{"kv put"}};
-  co_return token;
+  co_return true;
 }
 
 async::Task<http::Response> redeem_code(const http::FormFields& form, const Client& client, host::Host& host,
@@ -219,11 +274,16 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   auto parts = split_token(*code);
   if (!parts) co_return json_error(400, "invalid_grant", "Invalid authorization code");
   const std::string key = grant_key(parts->user_id, parts->grant_id);
-  auto snap = co_await read_live_grant(host, *parts, ctx.now_s(), ctx.cache);
+  const std::string* verifier = form.get("code_verifier");
+  const bool verifier_readable = verifier && is_code_verifier(*verifier);
+  std::vector<host::Operation> pkce;
+  if (verifier_readable) pkce.push_back(host::op_sha256(*verifier));
+  Prefetched pre = co_await prefetch(host, key, *code, std::move(pkce));
+  auto snap = co_await live_grant(host, *parts, std::move(pre.snapshot), ctx.now_s(), ctx.cache);
   if (!snap) co_return unavailable();
   if (!snap->record) co_return json_error(400, "invalid_grant", "Authorization code expired or unknown");
   Json grant = *snap->record;
-  auto code_id = co_await sha256_hex(host, *code);
+  auto code_id = digest_hex(pre.presented_id);
   if (!code_id) co_return unavailable();
   if (!base::constant_time_equal(*code_id, string_of(grant, "authCodeId")))
     co_return json_error(400, "invalid_grant", "Invalid authorization code");
@@ -246,10 +306,9 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
                              : find_redirect_uri(*redirect_uri, client.redirect_uris()) != nullptr;
     if (!matches) co_return json_error(400, "invalid_grant", "redirect_uri must equal the one of the authorization request");
   }
-  const std::string* verifier = form.get("code_verifier");
   if (!verifier) co_return json_error(400, "invalid_request", "code_verifier is required (PKCE)");
-  if (!is_code_verifier(*verifier)) co_return json_error(400, "invalid_grant", "code_verifier is not 43-128 unreserved characters");
-  auto challenge = co_await sha256_base64url(host, *verifier);
+  if (!verifier_readable) co_return json_error(400, "invalid_grant", "code_verifier is not 43-128 unreserved characters");
+  auto challenge = digest_base64url(pre.extra[0]);
   if (!challenge) co_return unavailable();
   if (!base::constant_time_equal(*challenge, string_of(grant, "codeChallenge")))
     co_return json_error(400, "invalid_grant", "code_verifier does not match the code_challenge");
@@ -257,27 +316,28 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   // The code's hash matched its grant, so a readable wrapped key that fails to open is the host's failure.
   const std::string code_wrapped = string_of(grant, "authCodeWrappedKey");
   if (!is_wrapped_key(code_wrapped)) co_return json_error(400, "invalid_grant", "Invalid authorization code");
-  auto props_key = co_await unwrap_key_with_token(host, *code, code_wrapped);
-  if (!props_key) co_return unavailable();
-  auto refresh_secret = co_await random_string(host, token_secret_length);
-  if (!refresh_secret) co_return unavailable();
-  const std::string refresh_token = parts->user_id + ":" + parts->grant_id + ":" + *refresh_secret;
-  auto refresh_id = co_await sha256_hex(host, refresh_token);
-  if (!refresh_id) co_return unavailable();
-  auto refresh_wrapped = co_await wrap_key_with_token(host, refresh_token, *props_key);
-  if (!refresh_wrapped) co_return unavailable();
+  auto code_kek = kek_bytes(std::move(pre.presented_kek));
+  if (!code_kek) co_return unavailable();
+  auto secrets = random_text_of(pre.secrets, 2 * token_secret_length);
+  if (!secrets) co_return unavailable();
+  const std::string prefix = parts->user_id + ":" + parts->grant_id + ":";
+  std::vector<std::string> tokens;
+  tokens.push_back(prefix + secrets->substr(0, token_secret_length));  // the refresh token
+  tokens.push_back(prefix + secrets->substr(token_secret_length));     // the access token
+  auto minted = co_await unwrap_and_mint(host, std::move(*code_kek), code_wrapped, tokens);
+  if (!minted) co_return unavailable();
 
   const std::int64_t now = ctx.now_s();
   grant.erase("authCodeWrappedKey");
   grant.erase("codeChallenge");
   grant.erase("codeChallengeMethod");
-  grant["refreshTokenId"] = *refresh_id;
-  grant["refreshTokenWrappedKey"] = *refresh_wrapped;
+  grant["refreshTokenId"] = minted->ids[0];
+  grant["refreshTokenWrappedKey"] = minted->wrapped[0];
   grant["expiresAt"] = now + app::refresh_token_ttl_seconds;
   // The access token first: until the swap below commits, it is unreachable (nobody received it);
   // a failure before the swap leaves the code redeemable.
-  auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key);
-  if (!access_token) co_return unavailable();
+  auto stored = co_await store_access_token(host, ctx, grant, parts->user_id, parts->grant_id, minted->ids[1], minted->wrapped[1]);
+  if (!stored) co_return unavailable();
   // The commit point: exactly one redemption of this code wins, across every isolate.
   const std::int64_t object_expires_at = now + app::refresh_token_ttl_seconds + app::grant_object_grace_seconds;
   auto swapped = co_await swap_grant(host, key, *snap, grant, object_expires_at);
@@ -290,10 +350,10 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   co_await mirror_grant(host, key, grant, app::refresh_token_ttl_seconds + mirror_ttl_margin_seconds, object_expires_at);
 
   Json reply = Json::object();
-  reply["access_token"] = *access_token;
+  reply["access_token"] = tokens[1];
   reply["token_type"] = "bearer";
   reply["expires_in"] = ctx.config.access_token_ttl;
-  reply["refresh_token"] = refresh_token;
+  reply["refresh_token"] = tokens[0];
   reply["scope"] = scope_text(grant);
   reply["resource"] = token_audience(grant, ctx.origin);
   co_return no_store_json(200, reply);
@@ -309,11 +369,12 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   auto parts = split_token(*presented);
   if (!parts) co_return json_error(400, "invalid_grant", "Invalid refresh token");
   const std::string key = grant_key(parts->user_id, parts->grant_id);
-  auto snap = co_await read_live_grant(host, *parts, ctx.now_s(), ctx.cache);
+  Prefetched pre = co_await prefetch(host, key, *presented, std::vector<host::Operation>());
+  auto snap = co_await live_grant(host, *parts, std::move(pre.snapshot), ctx.now_s(), ctx.cache);
   if (!snap) co_return unavailable();
   if (!snap->record) co_return json_error(400, "invalid_grant", "The grant was revoked or has expired");
   Json grant = *snap->record;
-  auto presented_id = co_await sha256_hex(host, *presented);
+  auto presented_id = digest_hex(pre.presented_id);
   if (!presented_id) co_return unavailable();
   auto in_window = [&](const Json& g) {
     return base::constant_time_equal(*presented_id, string_of(g, "refreshTokenId")) ||
@@ -357,15 +418,17 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   }
   const std::string wrapped = string_of(grant, is_current ? "refreshTokenWrappedKey" : "previousRefreshTokenWrappedKey");
   if (!is_wrapped_key(wrapped)) co_return json_error(400, "invalid_grant", "Invalid refresh token");
-  auto props_key = co_await unwrap_key_with_token(host, *presented, wrapped);
-  if (!props_key) co_return unavailable();  // its hash matched: the host failed
-  auto secret = co_await random_string(host, token_secret_length);
-  if (!secret) co_return unavailable();
-  const std::string next = parts->user_id + ":" + parts->grant_id + ":" + *secret;
-  auto next_id = co_await sha256_hex(host, next);
-  if (!next_id) co_return unavailable();
-  auto next_wrapped = co_await wrap_key_with_token(host, next, *props_key);
-  if (!next_wrapped) co_return unavailable();
+  auto presented_kek = kek_bytes(std::move(pre.presented_kek));
+  if (!presented_kek) co_return unavailable();
+  auto secrets = random_text_of(pre.secrets, 2 * token_secret_length);
+  if (!secrets) co_return unavailable();
+  const std::string prefix = parts->user_id + ":" + parts->grant_id + ":";
+  std::vector<std::string> tokens;
+  tokens.push_back(prefix + secrets->substr(0, token_secret_length));  // the next refresh token
+  tokens.push_back(prefix + secrets->substr(token_secret_length));     // the access token
+  // Its hash matched, so an unwrap that fails is the host's failure.
+  auto minted = co_await unwrap_and_mint(host, std::move(*presented_kek), wrapped, tokens);
+  if (!minted) co_return unavailable();
   // The window keeps the newest and the presented token. A token that falls out after having been
   // presented is retired, so a later replay of it is recognised (kept to the most recent 50); one
   // that falls out unused (a race of two refreshes with one token) is merely invalid.
@@ -380,12 +443,13 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   grant["retiredRefreshTokenIds"] = std::move(retired);
   grant["previousRefreshTokenId"] = *presented_id;
   grant["previousRefreshTokenWrappedKey"] = wrapped;
-  grant["refreshTokenId"] = *next_id;
-  grant["refreshTokenWrappedKey"] = *next_wrapped;
+  grant["refreshTokenId"] = minted->ids[0];
+  grant["refreshTokenWrappedKey"] = minted->wrapped[0];
   const std::int64_t grant_expires = expires ? *expires : now + app::refresh_token_ttl_seconds;
   const Json* token_scope = narrowed ? &*narrowed : nullptr;
-  auto access_token = co_await issue_access_token(host, ctx, grant, parts->user_id, parts->grant_id, *props_key, token_scope);
-  if (!access_token) co_return unavailable();
+  auto stored = co_await store_access_token(host, ctx, grant, parts->user_id, parts->grant_id, minted->ids[1], minted->wrapped[1],
+                                           token_scope);
+  if (!stored) co_return unavailable();
   // One rotation at a time: a refresh that raced another with the same grant loses here, so the
   // grant never forks into two refresh-token lines.
   const std::int64_t object_expires_at = grant_expires + app::grant_object_grace_seconds;
@@ -395,10 +459,10 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   co_await mirror_grant(host, key, grant, std::max<std::int64_t>(grant_expires - now, app::kv_min_ttl_seconds) + mirror_ttl_margin_seconds,
                         object_expires_at);
   Json reply = Json::object();
-  reply["access_token"] = *access_token;
+  reply["access_token"] = tokens[1];
   reply["token_type"] = "bearer";
   reply["expires_in"] = ctx.config.access_token_ttl;
-  reply["refresh_token"] = next;
+  reply["refresh_token"] = tokens[0];
   reply["scope"] = narrowed ? scope_text(Json{{"scope", *narrowed}}) : scope_text(grant);
   reply["resource"] = token_audience(grant, ctx.origin);
   co_return no_store_json(200, reply);
