@@ -25,15 +25,16 @@ export class GrantState extends DurableObject {
   }
 
   // Storage calls on one object never interleave with another request's (input gates), so the
-  // read and the write below are atomic.
+  // read and the write below are atomic. The grant and the alarm are read together, and both
+  // writes are made in one turn without awaiting: they coalesce into one transaction (one commit
+  // instead of two; docs/performance.md "OAuth flow"), and the output gate holds the answer until
+  // it is durable; if it fails, the caller gets an error, never `true`.
   async swap(grant, expected, next, expiresAt) {
-    const current = (await this.ctx.storage.get(grant))?.state;
+    const [record, alarm] = await Promise.all([this.ctx.storage.get(grant), this.ctx.storage.getAlarm()]);
+    const current = record?.state;
     if (expected !== null && current !== undefined && current !== expected) return false;
-    await this.ctx.storage.put(grant, { state: next, expiresAt });
-    if (expiresAt > 0) {
-      const alarm = await this.ctx.storage.getAlarm();
-      if (alarm === null || expiresAt * 1000 < alarm) await this.ctx.storage.setAlarm(expiresAt * 1000);
-    }
+    this.ctx.storage.put(grant, { state: next, expiresAt });
+    if (expiresAt > 0 && (alarm === null || expiresAt * 1000 < alarm)) this.ctx.storage.setAlarm(expiresAt * 1000);
     return true;
   }
 

@@ -205,3 +205,27 @@ TEST_CASE("a grant whose key metadata would pass KV's 1024 bytes is stored witho
   REQUIRE(fh.grant_states.at(done.grant_key) == "revoked");
   REQUIRE(fh.kv.count(done.grant_key) == 0);
 }
+
+// Listing the user's grants skips, without parsing, metadata that cannot name the client (no
+// backslash, no client id in the text); metadata that spells the id with JSON escapes is parsed,
+// and its grant replaced like any other.
+TEST_CASE("earlier grants are recognised by their metadata however it spells the client id", "[oauth][authorization]") {
+  fake::FakeHost fh;
+  flow::Context c;
+  const oauth::AuthRequest request = a_request();  // client0123456789
+  auto put_grant = [&](const std::string& id, const std::string& metadata) {
+    const std::string key = "grant:octocat:" + id;
+    fh.kv[key] = fake::KvEntry{json::dump(Json{{"id", id}, {"userId", "octocat"}}), metadata, 0, 0};
+    return key;
+  };
+  const std::string escaped = put_grant("EEEEEEEEEEEEEEEE", R"({"clientId":"\u0063lient0123456789","resource":"http://localhost:8788/mcp"})");
+  const std::string other = put_grant("OOOOOOOOOOOOOOOO", R"({"clientId":"another-client00","resource":"http://localhost:8788/mcp"})");
+  const std::string other_resource = put_grant("RRRRRRRRRRRRRRRR", R"({"clientId":"client0123456789","resource":"http://localhost:8788/other"})");
+  auto done = complete(fh, c, request);
+  REQUIRE(done.response.status == 302);
+  REQUIRE(fh.kv.count(escaped) == 0);  // the same client, spelled with an escape: replaced
+  REQUIRE(fh.grant_states.at(escaped) == "revoked");
+  REQUIRE(fh.kv.count(other) == 1);  // another client: kept
+  REQUIRE(fh.kv.count(other_resource) == 1);  // the same client for another resource: kept
+  REQUIRE(fh.kv.count(done.grant_key) == 1);
+}

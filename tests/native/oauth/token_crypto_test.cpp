@@ -228,3 +228,55 @@ TEST_CASE("tokens are user:grant16:secret32, split from the right", "[oauth][tok
   REQUIRE_FALSE(oauth::split_token("octocat:" + grant.substr(1) + "+:" + secret));
   REQUIRE(oauth::split_token("octocat:" + std::string(16, '-') + ":" + std::string(32, '_')));
 }
+
+TEST_CASE("random_strings splits one draw; a short answer is an Err", "[oauth][token_crypto]") {
+  fake::FakeHost fh;
+  Recorder rec{fh};
+  host::Host h;
+  std::vector<std::size_t> lengths{16, 32};
+  auto drawn = drive(h, oauth::random_strings(h, lengths), rec.performer());
+  REQUIRE(drawn);
+  REQUIRE(rec.ops.size() == 1);
+  REQUIRE(rec.ops[0].n == 48);
+  REQUIRE((*drawn)[0].size() == 16);
+  REQUIRE((*drawn)[1].size() == 32);
+  auto short_answer = drive(h, oauth::random_strings(h, lengths), [](const host::Operation&) {
+    return host::OpResult{host::OpStatus::ok, std::string(47, 'x')};
+  });
+  REQUIRE_FALSE(short_answer);
+}
+
+TEST_CASE("minting several tokens gives the ids and wrapped keys of minting each alone",
+          "[oauth][token_crypto]") {
+  fake::FakeHost fh;
+  host::Host h;
+  const std::string other = "octocat:AAAAAAAAAAAAAAAA:CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC";
+  std::vector<std::string> tokens{a_token, other};
+  std::vector<host::Operation> with;
+  with.push_back(host::op_random(3));
+  fh.batch_sizes.clear();
+  auto minting = drive(h, oauth::mint_start(h, tokens, std::move(with)), [&](const host::Operation& op) { return fh.perform(op); });
+  REQUIRE(minting);
+  REQUIRE(minting->with_results.size() == 1);
+  REQUIRE(minting->with_results[0].bytes.size() == 3);
+  const std::string key(32, 'k');
+  auto wrapped = drive(fh, h, oauth::mint_wrap(h, minting->keks, key));
+  REQUIRE(wrapped);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    REQUIRE(minting->ids[i] == flow::hex_sha256(fh, tokens[i]));
+    auto opened = drive(fh, h, oauth::unwrap_key_with_token(h, tokens[i], (*wrapped)[i]));
+    REQUIRE(opened);
+    REQUIRE(*opened == key);
+  }
+  // A failed id or KEK is an Err; a failed `with` operation is the caller's to read.
+  auto failed_kek = drive(h, oauth::mint_start(h, tokens, std::vector<host::Operation>()),
+                          flow::failing(fh, [](const host::Operation& op) { return op.kind == host::OpKind::hmac_sha256; }));
+  REQUIRE_FALSE(failed_kek);
+  std::vector<host::Operation> failing_with;
+  failing_with.push_back(host::op_random(3));
+  auto failed_with = drive(h, oauth::mint_start(h, tokens, std::move(failing_with)),
+                           flow::failing(fh, [](const host::Operation& op) { return op.kind == host::OpKind::random; }));
+  REQUIRE(failed_with);
+  REQUIRE_FALSE(failed_with->with_results[0].ok());
+  REQUIRE_FALSE(drive(h, oauth::mint_wrap(h, minting->keks, key), all_fail()));
+}

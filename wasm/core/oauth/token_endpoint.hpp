@@ -25,6 +25,10 @@
 // 6. Success: an access token bound to the grant's resource, expiring after ACCESS_TOKEN_TTL
 //    (checked in code; KV keeps it at least 60 s), and a refresh token; the grant is rewritten
 //    without its code, in the reference layout. Errors per §5.2, always no-store.
+// 7. A code exchange or refresh asks for everything that depends on the request alone (the grant,
+//    the presented token's id and KEK, the new secrets, the PKCE hash) in one round trip, then
+//    unwraps and mints both new tokens in two more (oauth/token_crypto.hpp rule 6); the checks
+//    read those results in the order above, so no answer depends on the batching.
 #pragma once
 
 #include "async/task.hpp"
