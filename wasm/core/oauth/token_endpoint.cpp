@@ -369,7 +369,8 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   auto parts = split_token(*presented);
   if (!parts) co_return json_error(400, "invalid_grant", "Invalid refresh token");
   const std::string key = grant_key(parts->user_id, parts->grant_id);
-  Prefetched pre = co_await prefetch(host, key, *presented, std::vector<host::Operation>());
+  std::vector<host::Operation> nothing_more;  // a named local: see docs/architecture.md, toolchain notes
+  Prefetched pre = co_await prefetch(host, key, *presented, std::move(nothing_more));
   auto snap = co_await live_grant(host, *parts, std::move(pre.snapshot), ctx.now_s(), ctx.cache);
   if (!snap) co_return unavailable();
   if (!snap->record) co_return json_error(400, "invalid_grant", "The grant was revoked or has expired");
