@@ -164,7 +164,8 @@ async::Task<http::Response> handle_callback(const http::Request& request, const 
     page.outcome.reason = "state_mismatch";
     co_return page;
   }
-  auto stored = storable ? oauth::json_record(std::move(read[1])) : oauth::HostResult<std::optional<Json>>(std::nullopt);
+  // Read only when the key is storable (the cookie, which the read also needed, matched above).
+  auto stored = read.size() > 1 ? oauth::json_record(std::move(read[1])) : oauth::HostResult<std::optional<Json>>(std::nullopt);
   if (!stored) co_return oauth::unavailable_page();
   const auto created = *stored ? json::get_safe_integer(**stored, "createdAt") : std::nullopt;
   // Expiry is checked here from the stored time; the KV TTL only collects garbage (>= 60 s, lazy).
