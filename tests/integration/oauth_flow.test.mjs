@@ -7,7 +7,6 @@
 // The steps are tests that run in order and hand their results on (`flow`): a failing step names
 // where the flow broke.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { startWorker } from "./support/worker.mjs";
 import { ACCEPT, assertOnlyAddTool, CLIENT_INFO, notification, openSession, post, rpc } from "./support/mcp_http.mjs";
@@ -86,8 +85,14 @@ describe("sign in with GitHub, then use the tools (plain HTTP client with a cook
     const githubState = toGitHub.searchParams.get("state");
     assert.match(githubState, /^[A-Za-z0-9_-]{32}$/);
     assert.notEqual(githubState, state, "GitHub gets the worker's own state, not the client's");
-    // The state is bound to this browser: its cookie holds the SHA-256 (hex) of the state.
-    assert.equal(jar.get(worker.url, "__Host-mcp-github-state"), createHash("sha256").update(githubState).digest("hex"));
+    // The state is bound to this browser: its cookie carries the sign-in, signed (nothing in KV):
+    // base64url({state, request, createdAt}) "." base64url(HMAC-SHA256).
+    const [payload, mac] = jar.get(worker.url, "__Host-mcp-github-state").split(".");
+    const record = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    assert.equal(record.state, githubState);
+    assert.equal(record.request.clientId, flow.client.client_id);
+    assert.equal(Buffer.from(mac, "base64url").length, 32);
+    assert.deepEqual(await (await fetch(`${worker.url}/_test/kv?prefix=oauth:state:`)).json(), [], "no state record in KV");
     assert.ok(jar.get(worker.url, "__Host-mcp-approved"), "the approvals cookie");
     flow.toGitHub = toGitHub;
   });

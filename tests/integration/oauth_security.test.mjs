@@ -886,6 +886,9 @@ describe("callback", () => {
     const first = await fetch(callback.href, { headers: { cookie }, redirect: "manual" });
     assert.equal(first.status, 302, await first.clone().text());
     assert.ok(new URL(first.headers.get("location")).searchParams.get("code"));
+    // The answer clears the browser's state cookie (github/sign_in.hpp rule 2)...
+    assert.match(first.headers.get("set-cookie") ?? "", /__Host-mcp-github-state=;[^,]*Max-Age=0/);
+    // ...and a replay that still sends it meets GitHub's single-use code: no second grant.
     const replay = await fetch(callback.href, { headers: { cookie }, redirect: "manual" });
     await assertErrorPage(replay, 400);
   });

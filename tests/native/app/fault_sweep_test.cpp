@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "github/sign_in.hpp"
+
 #include "http/form.hpp"
 #include "oauth/store.hpp"
 #include "oauth/token_crypto.hpp"
@@ -77,6 +79,13 @@ std::string grant_key_of(const std::string& token) {
 
 // The writes that are allowed to fail without failing the request: the rate limiter fails open
 // (oauth/rate_limit.hpp rule 3), and the KV mirror of a grant after its object committed.
+// The answer told the browser to drop the GitHub state cookie (Max-Age=0).
+bool clears_state_cookie(const http::Response& r) {
+  for (const auto& c : fake::set_cookies(r))
+    if (c.rfind(std::string(github::state_cookie) + "=", 0) == 0 && c.find("Max-Age=0") != std::string::npos) return true;
+  return false;
+}
+
 bool may_succeed_anyway(const Faulted& f) {
   if (f.op.kind == OpKind::rate_limit) return true;
   return f.op.kind == OpKind::kv_put && f.op.key.rfind("grant:", 0) == 0 && f.response.status == 200;
@@ -168,7 +177,6 @@ TEST_CASE("fault sweep: GET /callback, replacing an earlier grant of the same cl
     g = flow::approve(app, start, client_id);
   }
   const std::string earlier_grant = grant_key_of(earlier.access);
-  const std::string state_key = "oauth:state:" + g.state;
   sweep::sweep(
       start, [&](app::App& app, fake::FakeHost& h) { return flow::callback(app, h, g); },
       [&](const Faulted& f, app::App& app, fake::FakeHost& h) {
@@ -180,13 +188,15 @@ TEST_CASE("fault sweep: GET /callback, replacing an earlier grant of the same cl
         }
         REQUIRE(header_or_empty(f.response, "location").empty());  // no code handed out
         sweep::check_store(h, Moment::after_failure);
-        // Retry: the same callback while its state is unspent; otherwise the state was spent (it
-        // is single use, deleted before GitHub is asked) and the user starts again.
+        // Retry: the same callback while the browser still holds the state's cookie; an answer that
+        // cleared it spent the state (github/sign_in.hpp rule 2), and the user starts again.
         http::Response back;
-        if (h.kv.count(state_key)) {
+        if (!clears_state_cookie(f.response)) {
           back = flow::callback(app, h, g);
         } else {
-          REQUIRE(flow::callback(app, h, g).status == 400);
+          flow::ToGitHub dropped = g;  // the browser no longer sends the cookie
+          dropped.state_cookie.clear();
+          REQUIRE(flow::callback(app, h, dropped).status == 400);
           back = flow::callback(app, h, flow::approve(app, h, client_id));
         }
         REQUIRE(back.status == 302);

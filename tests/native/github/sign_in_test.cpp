@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "app/derived_keys.hpp"
 #include "app/limits.hpp"
+#include "base/bytes.hpp"
 #include "http/form.hpp"
 #include "oauth/store.hpp"
 #include "oauth/token_crypto.hpp"
@@ -55,16 +57,27 @@ std::string set_cookie_named(const http::Response& r, const std::string& name) {
   return {};
 }
 
+// Where the sign-in's state is kept (sign_in.hpp rule 1): in the signed cookie, or, for a request
+// too long for a cookie (this redirect URI and client state), in KV.
+enum class Keep { cookie, kv };
+const std::string long_redirect_uri = "http://127.0.0.1:9999/" + std::string(1900, 'p');
+const std::string long_client_state(1000, 's');
+
 struct Fixture {
   app::App app;
   fake::FakeHost fh;
   flow::Registered client;
-  explicit Fixture(app::Config c = flow::test_config()) : app(std::move(c)) {
+  flow::AuthorizeOptions options;
+  explicit Fixture(Keep keep = Keep::cookie, app::Config c = flow::test_config()) : app(std::move(c)) {
     fake::script_github(fh);
-    client = flow::register_public(app, fh);
+    if (keep == Keep::kv) {
+      options.redirect_uri = long_redirect_uri;
+      options.state = long_client_state;
+    }
+    client = flow::register_public(app, fh, "Flow tests", {options.redirect_uri});
   }
   // Consent approved: the browser is on its way to GitHub.
-  flow::ToGitHub to_github() { return flow::approve(app, fh, client.client_id); }
+  flow::ToGitHub to_github() { return flow::approve(app, fh, client.client_id, options); }
   http::Response back(const flow::ToGitHub& g, const std::string& code = "ghcode") {
     fh.log.clear();
     fh.fetched.clear();
@@ -83,6 +96,13 @@ oauth::AuthRequest a_request() {
   return r;
 }
 
+oauth::AuthRequest a_long_request() {
+  oauth::AuthRequest r = a_request();
+  r.redirect_uri = long_redirect_uri;
+  r.state = long_client_state;
+  return r;
+}
+
 void require_failure_page(const http::Response& r, int status) {
   REQUIRE(r.status == status);
   REQUIRE(fake::header(r, "location") == nullptr);
@@ -95,12 +115,77 @@ void require_failure_page(const http::Response& r, int status) {
 
 }  // namespace
 
-TEST_CASE("sign-in starts with an unguessable state kept 10 minutes in KV and bound to the browser by its hash",
+TEST_CASE("sign-in starts with an unguessable state bound to the browser by a signed cookie; nothing is written",
           "[github][sign_in]") {
   fake::FakeHost fh;
   flow::Context c;
   host::Host h;
   auto r = drive(fh, h, github::start_sign_in(h, c.at(fh.now_ms), a_request(), {"extra=1; Path=/"}));
+  REQUIRE(r.status == 302);
+  const std::string state = fake::query_value(header_or_empty(r, "location"), "state");
+  REQUIRE(state.size() == 32);
+  REQUIRE(fh.kv.empty());
+  REQUIRE(fh.count(host::OpKind::kv_put) == 0);
+
+  const std::string cookie = set_cookie_named(r, github::state_cookie);
+  REQUIRE(cookie.find("; Max-Age=600") != std::string::npos);
+  REQUIRE(cookie.find("; Path=/; Secure; HttpOnly") != std::string::npos);
+  const std::string value = fake::cookie_pair(cookie).substr(std::string(github::state_cookie).size() + 1);
+  REQUIRE(value.size() <= app::max_state_cookie_value_length);
+  // "<b64url(payload)>.<b64url(MAC)>": the payload is the state record with its state...
+  const auto dot = value.find('.');
+  REQUIRE(dot != std::string::npos);
+  const auto payload = base::base64url_decode(value.substr(0, dot));
+  REQUIRE(payload);
+  REQUIRE(*json::parse(*payload).value ==
+          Json{{"state", state}, {"request", a_request().to_json()}, {"createdAt", fh.now_ms / 1000}});
+  // ...and the MAC is HMAC-SHA256 under the derived key of the label mcp-github-state/v1.
+  const std::string key = fh.perform(host::op_hmac_sha256(c.config.cookie_encryption_key, app::key_labels::github_state)).bytes;
+  const std::string mac = fh.perform(host::op_hmac_sha256(key, std::string(app::key_labels::github_state) + *payload)).bytes;
+  REQUIRE(base::base64url_decode(value.substr(dot + 1)) == std::optional<std::string>(mac));
+  REQUIRE(set_cookie_named(r, "extra") == "extra=1; Path=/");
+}
+
+TEST_CASE("the callback needs the signed cookie of this very state, unaltered and at most 10 minutes old",
+          "[github][callback]") {
+  Fixture f;
+  auto g = f.to_github();
+  const std::string name = std::string(github::state_cookie) + "=";
+  const std::string value = g.state_cookie.substr(name.size());
+  const auto dot = value.find('.');
+  Json record = *json::parse(*base::base64url_decode(value.substr(0, dot))).value;
+  Json other_state = record;
+  other_state["state"] = std::string(32, 'x');
+  auto g_other = f.to_github();  // another sign-in of this browser: its cookie names another state
+  for (const std::string& cookie :
+       {std::string(), name + std::string(64, '0'), name + value.substr(0, dot) + ".AAAA",
+        name + base::base64url_encode(json::dump(other_state)) + value.substr(dot), g_other.state_cookie}) {
+    f.fh.log.clear();
+    std::vector<http::Header> headers;
+    if (!cookie.empty()) headers.push_back({"cookie", cookie});
+    auto r = f.fh.run(f.app, fake::get("/callback?code=ghcode&state=" + g.state, headers));
+    require_failure_page(r, 400);
+    REQUIRE(r.log.find("\"reason\":\"state_mismatch\"") != std::string::npos);
+  }
+  REQUIRE(f.fh.fetched.empty());
+  REQUIRE(flow::keys_with_prefix(f.fh, "grant:").empty());
+  auto r = f.back(g);
+  REQUIRE(r.status == 302);
+  // No KV: the MAC, then GitHub.
+  REQUIRE(f.fh.log[0].kind == host::OpKind::hmac_sha256);
+  REQUIRE(f.fh.log[1].kind == host::OpKind::fetch);
+  REQUIRE(f.fh.count(host::OpKind::kv_get) == 0);
+  REQUIRE(f.fh.count(host::OpKind::kv_delete) == 0);
+  // The browser's cookie is cleared on the way out: a state is used once per browser.
+  REQUIRE(set_cookie_named(r, github::state_cookie).find("Max-Age=0") != std::string::npos);
+}
+
+TEST_CASE("a sign-in too long for a cookie keeps its state 10 minutes in KV, bound to the browser by its hash",
+          "[github][sign_in]") {
+  fake::FakeHost fh;
+  flow::Context c;
+  host::Host h;
+  auto r = drive(fh, h, github::start_sign_in(h, c.at(fh.now_ms), a_long_request(), {"extra=1; Path=/"}));
   REQUIRE(r.status == 302);
   const std::string location = header_or_empty(r, "location");
   const std::string state = fake::query_value(location, "state");
@@ -114,7 +199,7 @@ TEST_CASE("sign-in starts with an unguessable state kept 10 minutes in KV and bo
   REQUIRE(fh.log[2].key == "oauth:state:" + state);
   const auto& entry = fh.kv.at("oauth:state:" + state);
   REQUIRE(entry.ttl_seconds == 600);
-  REQUIRE(flow::kv_json(fh, "oauth:state:" + state) == Json{{"request", a_request().to_json()}, {"createdAt", fh.now_ms / 1000}});
+  REQUIRE(flow::kv_json(fh, "oauth:state:" + state) == Json{{"request", a_long_request().to_json()}, {"createdAt", fh.now_ms / 1000}});
 
   const std::string cookie = set_cookie_named(r, github::state_cookie);
   REQUIRE(fake::cookie_pair(cookie) == std::string(github::state_cookie) + "=" + flow::hex_sha256(fh, state));
@@ -123,7 +208,7 @@ TEST_CASE("sign-in starts with an unguessable state kept 10 minutes in KV and bo
   REQUIRE(cookie.find(state) == std::string::npos);  // the cookie holds only the hash
   REQUIRE(set_cookie_named(r, "extra") == "extra=1; Path=/");
 
-  auto again = drive(fh, h, github::start_sign_in(h, c.at(fh.now_ms), a_request(), {}));
+  auto again = drive(fh, h, github::start_sign_in(h, c.at(fh.now_ms), a_long_request(), {}));
   REQUIRE(fake::query_value(header_or_empty(again, "location"), "state") != state);
 }
 
@@ -147,7 +232,7 @@ TEST_CASE("sign-in redirects to GITHUB_OAUTH_URL/authorize with client_id, redir
 }
 
 TEST_CASE("the callback needs the state in KV and its SHA-256 in this browser's cookie", "[github][callback]") {
-  Fixture f;
+  Fixture f(Keep::kv);
   auto g = f.to_github();
   const std::string state_key = "oauth:state:" + g.state;
   // No cookie, a wrong one, another browser's: refused, the state untouched. (With a cookie, the
@@ -172,7 +257,8 @@ TEST_CASE("the callback needs the state in KV and its SHA-256 in this browser's 
 }
 
 TEST_CASE("an expired state (10 minutes) is refused with a page", "[github][callback][expiry]") {
-  Fixture f;
+  const Keep keep = GENERATE(Keep::cookie, Keep::kv);
+  Fixture f(keep);
   auto g = f.to_github();
   f.fh.now_ms += 601 * 1000;
   auto r = f.back(g);
@@ -185,7 +271,7 @@ TEST_CASE("an expired state (10 minutes) is refused with a page", "[github][call
 
 // Fuzzing: a stored createdAt of -2^63 overflowed `now - createdAt`.
 TEST_CASE("a stored state whose createdAt is not a safe integer has expired", "[github][callback][expiry][fuzz]") {
-  Fixture f;
+  Fixture f(Keep::kv);
   auto g = f.to_github();
   const std::string key = "oauth:state:" + g.state;
   Json state = flow::kv_json(f.fh, key);
@@ -198,7 +284,7 @@ TEST_CASE("a stored state whose createdAt is not a safe integer has expired", "[
 }
 
 TEST_CASE("the state is single use: deleted before GitHub is asked anything", "[github][callback]") {
-  Fixture f;
+  Fixture f(Keep::kv);
   auto g = f.to_github();
   auto r = f.back(g);
   REQUIRE(r.status == 302);
@@ -265,7 +351,7 @@ TEST_CASE("the user is read from GITHUB_API_URL/user with the token as Bearer, a
   app::Config c = flow::test_config();
   c.github_api_url = "http://127.0.0.1:8790/api";
   c.github_oauth_url = "http://127.0.0.1:8790/login/oauth";
-  Fixture f(c);
+  Fixture f(Keep::cookie, c);
   auto r = f.back(f.to_github());
   REQUIRE(r.status == 302);
   REQUIRE(f.fh.fetched.size() == 2);
@@ -369,16 +455,17 @@ TEST_CASE("without GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET or COOKIE_ENCRYPTION_K
 }
 
 TEST_CASE("a callback without a code is a page, and the state is spent", "[github][callback]") {
-  Fixture f;
+  Fixture f(Keep::kv);
   auto g = f.to_github();
   auto r = f.fh.run(f.app, fake::get("/callback?state=" + g.state, {{"cookie", g.state_cookie}}));
   require_failure_page(r, 400);
   REQUIRE(f.fh.kv.count("oauth:state:" + g.state) == 0);
+  REQUIRE(set_cookie_named(r, github::state_cookie).find("Max-Age=0") != std::string::npos);
   REQUIRE(flow::keys_with_prefix(f.fh, "grant:").empty());
 }
 
 TEST_CASE("/callback answers GET only", "[github][callback]") {
-  Fixture f;
+  Fixture f(Keep::kv);
   auto g = f.to_github();
   http::Request post = fake::post_form("/callback?code=ghcode&state=" + g.state, "", {{"cookie", g.state_cookie}});
   auto r = f.fh.run(f.app, post);
@@ -387,7 +474,7 @@ TEST_CASE("/callback answers GET only", "[github][callback]") {
 }
 
 TEST_CASE("a storage failure at the callback is 503 and leaves no grant", "[github][callback][faults]") {
-  Fixture f;
+  Fixture f(Keep::kv);
   auto g = f.to_github();
   f.fh.fail_kv = true;
   auto r = f.back(g);
@@ -413,7 +500,7 @@ TEST_CASE("a storage failure at the callback is 503 and leaves no grant", "[gith
 // request's issuedAt, but /callback does not look at it.
 TEST_CASE("a sign-in state older than 10 minutes is refused even while KV still returns it",
           "[github][callback][expiry]") {
-  Fixture f;
+  Fixture f(Keep::kv);
   auto g = f.to_github();
   f.fh.kv["oauth:state:" + g.state].expires_at_ms = 0;  // not yet collected
   f.fh.now_ms += 601 * 1000;
@@ -425,7 +512,7 @@ TEST_CASE("a sign-in state older than 10 minutes is refused even while KV still 
 // sign_in.hpp rule 3: "Every failure is a page that says what went wrong". A storage failure at
 // /callback answers the JSON 503 of oauth::unavailable() to the browser instead.
 TEST_CASE("a storage failure at the callback is a 503 page the browser can show", "[github][callback][faults]") {
-  Fixture f;
+  Fixture f(Keep::kv);
   auto g = f.to_github();
   f.fh.fail_kv = true;
   auto r = f.back(g);

@@ -22,11 +22,11 @@ Batches batches_of(fake::FakeHost& fh, Step step) {
 
 }  // namespace
 
-TEST_CASE("a whole sign-in takes 24 round trips (43 before batching) once the isolate's keys are derived", "[oauth][performance]") {
+TEST_CASE("a whole sign-in takes 23 round trips (43 before batching and the signed state cookie) once the isolate's keys are derived", "[oauth][performance]") {
   app::App app(flow::test_config());
   fake::FakeHost fh;
   fake::script_github(fh);
-  // A first sign-in derives the isolate's consent and approvals keys (one HMAC each, cached).
+  // A first sign-in derives the isolate's consent, approvals and GitHub state keys (one HMAC each, cached).
   {
     const auto first = flow::register_public(app, fh, "First");
     REQUIRE(flow::exchange(app, fh, flow::code_for(app, fh, first.client_id), first.client_id).status == 200);
@@ -39,16 +39,16 @@ TEST_CASE("a whole sign-in takes 24 round trips (43 before batching) once the is
   flow::Consent consent;
   REQUIRE(batches_of(fh, [&] { consent = flow::open_consent(app, fh, client.client_id); }) == Batches{1, 2});
   // POST /authorize (Approve): the consent request's MAC; the approvals cookie's MAC with the
-  // GitHub state; the state's hash with its record.
+  // GitHub state; the state cookie's MAC (no KV: github/sign_in.hpp rule 1).
   flow::ToGitHub g;
   REQUIRE(batches_of(fh, [&] {
             g = flow::read_to_github(flow::submit_consent(app, fh, consent.request, consent.csrf, "approve", consent.csrf_cookie));
-          }) == Batches{1, 2, 2});
-  // GET /callback: the state's hash with its record; its deletion; GitHub's token and user; one
+          }) == Batches{1, 2, 1});
+  // GET /callback: the state cookie's MAC; GitHub's token and user; one
   // draw for the grant id, props key and code; the props sealed with the code's id and KEK; the
   // key wrapped; the grant stored with the user's grants listed.
   http::Response back;
-  REQUIRE(batches_of(fh, [&] { back = flow::callback(app, fh, g); }) == Batches{2, 1, 1, 1, 1, 3, 1, 2});
+  REQUIRE(batches_of(fh, [&] { back = flow::callback(app, fh, g); }) == Batches{1, 1, 1, 1, 3, 1, 2});
   REQUIRE(back.status == 302);
   // POST /token: the rate limiter; the client; the grant (object and KV) with the code's id and
   // KEK, two secrets and the PKCE hash; the props key unwrapped with both new tokens' ids and KEKs;

@@ -22,6 +22,7 @@ namespace key_labels {
 inline constexpr const char* session_id = "mcp-session-id/v1";
 inline constexpr const char* consent_request = "mcp-oauth-consent-request/v1";
 inline constexpr const char* approvals = "mcp-oauth-approvals/v1";
+inline constexpr const char* github_state = "mcp-github-state/v1";
 }  // namespace key_labels
 
 class DerivedKeys {

@@ -80,6 +80,10 @@ inline constexpr std::uint32_t default_sse_streams_per_user = 32;
 inline constexpr std::int64_t authorization_code_ttl_seconds = 600;
 inline constexpr std::int64_t consent_ttl_seconds = 600;       // the consent form's signed request
 inline constexpr std::int64_t github_state_ttl_seconds = 600;  // a sign-in at GitHub
+// The GitHub state cookie's value when it carries the signed sign-in (github/sign_in.hpp rule 1);
+// a longer one (a request with very long URIs) is kept in KV instead. Browsers keep cookies of at
+// least 4096 bytes, name and attributes included (RFC 6265 §6.1).
+inline constexpr std::size_t max_state_cookie_value_length = 3800;
 inline constexpr std::int64_t approvals_ttl_seconds = 30 * 24 * 3600;
 inline constexpr std::int64_t refresh_token_ttl_seconds = 30 * 24 * 3600;  // fixed at the code exchange
 // A refresh is refused when less than this remains of the grant.

@@ -1,6 +1,7 @@
 #include "github/sign_in.hpp"
 
 #include "app/limits.hpp"
+#include "app/signed_value.hpp"
 
 #include "base/bytes.hpp"
 #include "host/fetch.hpp"
@@ -33,6 +34,7 @@ std::string state_record(const oauth::AuthRequest& request, std::int64_t now_s) 
   record["createdAt"] = now_s;
   return json::dump(record);
 }
+
 
 
 http::Response authorize_redirect(const oauth::OAuthContext& ctx, const std::string& state) {
@@ -112,6 +114,89 @@ async::Task<base::Result<Json, http::Response>> read_user(host::Host& host, cons
   co_return props;
 }
 
+// The signed cookie's payload: the state record with the state it belongs to.
+std::string signed_state_payload(const std::string& state, const oauth::AuthRequest& request, std::int64_t now_s) {
+  Json record = Json::object();
+  record["state"] = state;
+  record["request"] = request.to_json();
+  record["createdAt"] = now_s;
+  return json::dump(record);
+}
+
+// The length of app::signed_text for a payload of `n` bytes: base64url(payload) "." base64url(32-byte MAC).
+constexpr std::size_t signed_length(std::size_t n) { return (4 * n + 2) / 3 + 1 + 43; }
+
+http::Response state_mismatch_page() {
+  http::Response page = error_page(400, "Sign-in could not continue",
+                                   "This sign-in was started in another browser or has expired. Start again from your MCP client.");
+  page.outcome.reason = "state_mismatch";
+  return page;
+}
+
+http::Response state_expired_page() {
+  http::Response page = with_cleared_state(
+      error_page(400, "Sign-in expired", "This sign-in has expired or was already used. Start again from your MCP client."));
+  page.outcome.reason = "state_expired";
+  return page;
+}
+
+http::Response key_failure_page(const http::Response& failure) {
+  if (failure.status == 503) return oauth::unavailable_page();
+  return error_page(failure.status, "Sign-in could not continue", "This server could not sign the request.");
+}
+
+// Rule 2, the signed cookie: its MAC, its state (the one in the query, compared in constant time)
+// and its age; then the request it carries.
+async::Task<base::Result<oauth::AuthRequest, http::Response>> request_from_signed_cookie(
+    host::Host& host, const oauth::OAuthContext& ctx, const std::string& cookie, const std::string& state) {
+  auto opened = co_await app::open_signed(host, ctx.config, ctx.keys, app::key_labels::github_state, cookie);
+  if (!opened) co_return base::Err{key_failure_page(opened.error())};
+  if (!*opened) co_return base::Err{state_mismatch_page()};
+  auto record = json::parse(**opened);
+  const std::string* signed_state = record.value ? json::get_string(*record.value, "state") : nullptr;
+  if (!signed_state || !base::constant_time_equal(*signed_state, state)) co_return base::Err{state_mismatch_page()};
+  const auto created = json::get_safe_integer(*record.value, "createdAt");
+  if (!created || ctx.now_s() - *created > app::github_state_ttl_seconds) co_return base::Err{state_expired_page()};
+  const Json* saved = json::find(*record.value, "request");
+  auto request = saved ? oauth::AuthRequest::from_json(*saved) : std::nullopt;
+  if (!request) co_return base::Err{with_cleared_state(error_page(400, "Sign-in could not continue", "The stored sign-in could not be read."))};
+  co_return std::move(*request);
+}
+
+// Rule 2, a request kept in KV: the cookie holds the state's hash; the record is deleted before use.
+async::Task<base::Result<oauth::AuthRequest, http::Response>> request_from_kv(
+    host::Host& host, const oauth::OAuthContext& ctx, const std::optional<std::string>& cookie, const std::string& state) {
+  // The state's hash (to compare with the cookie) and, when there is a cookie, its record: one
+  // round trip. The record is not looked at unless the cookie matches.
+  std::vector<host::Operation> ops;
+  ops.push_back(host::op_sha256(state));
+  const bool storable = oauth::is_storable_key(state_key(state));
+  if (storable && cookie) ops.push_back(host::op_kv_get(state_key(state)));
+  std::vector<host::OpResult> read = co_await host.perform(std::move(ops));
+  auto hash = oauth::digest_hex(read[0]);
+  if (!hash) co_return base::Err{oauth::unavailable_page()};
+  if (!cookie || !base::constant_time_equal(*cookie, *hash)) co_return base::Err{state_mismatch_page()};
+  // Read only when the key is storable (the cookie, which the read also needed, matched above).
+  auto stored = read.size() > 1 ? oauth::json_record(std::move(read[1])) : oauth::HostResult<std::optional<Json>>(std::nullopt);
+  if (!stored) co_return base::Err{oauth::unavailable_page()};
+  const auto created = *stored ? json::get_safe_integer(**stored, "createdAt") : std::nullopt;
+  // Expiry is checked here from the stored time; the KV TTL only collects garbage (>= 60 s, lazy).
+  if (!*stored || !created || ctx.now_s() - *created > app::github_state_ttl_seconds) co_return base::Err{state_expired_page()};
+  host::OpResult deleted = co_await host.perform_one(host::op_kv_delete(state_key(state)));
+  if (!deleted.ok()) co_return base::Err{oauth::unavailable_page()};
+  const Json* saved = json::find(**stored, "request");
+  auto request = saved ? oauth::AuthRequest::from_json(*saved) : std::nullopt;
+  if (!request) co_return base::Err{with_cleared_state(error_page(400, "Sign-in could not continue", "The stored sign-in could not be read."))};
+  co_return std::move(*request);
+}
+
+// Rule 2: a signed cookie holds a dot; a hash (the KV case) is hex.
+async::Task<base::Result<oauth::AuthRequest, http::Response>> request_from_cookie(
+    host::Host& host, const oauth::OAuthContext& ctx, const std::optional<std::string>& cookie, const std::string& state) {
+  if (cookie && cookie->find('.') != std::string::npos) co_return co_await request_from_signed_cookie(host, ctx, *cookie, state);
+  co_return co_await request_from_kv(host, ctx, cookie, state);
+}
+
 }  // namespace
 
 async::Task<http::Response> start_sign_in(host::Host& host, const oauth::OAuthContext& ctx,
@@ -124,8 +209,21 @@ async::Task<http::Response> start_sign_in(host::Host& host, const oauth::OAuthCo
 async::Task<http::Response> start_sign_in_with(host::Host& host, const oauth::OAuthContext& ctx,
                                                const oauth::AuthRequest& request, std::vector<std::string> extra_cookies,
                                                std::string state) {
-  // The cookie's hash and the stored state in one round trip (a state stored for a failed hash is
-  // one nobody holds; it expires).
+  // Rule 1: the sign-in travels in the cookie, signed, unless that would make it too long.
+  const std::string payload = signed_state_payload(state, request, ctx.now_s());
+  if (signed_length(payload.size()) <= app::max_state_cookie_value_length) {
+    auto key = co_await ctx.keys.get(host, ctx.config, app::key_labels::github_state);
+    if (!key) co_return key_failure_page(key.error());
+    host::OpResult mac = co_await host.perform_one(app::op_sign(std::move(*key), app::key_labels::github_state, payload));
+    auto value = app::signed_text(payload, mac);
+    if (!value) co_return oauth::unavailable_page();
+    http::Response r = authorize_redirect(ctx, state);
+    r.set("set-cookie", state_cookie_header(*value, app::github_state_ttl_seconds));
+    for (auto& c : extra_cookies) r.set("set-cookie", std::move(c));
+    co_return r;
+  }
+  // Too long for a cookie: the record in KV, the cookie holds the state's hash. The hash and the
+  // stored state in one round trip (a state stored for a failed hash is one nobody holds; it expires).
   std::vector<host::Operation> ops;
   ops.push_back(host::op_sha256(state));
   ops.push_back(host::op_kv_put(state_key(state), state_record(request, ctx.now_s()), app::github_state_ttl_seconds));
@@ -149,37 +247,9 @@ async::Task<http::Response> handle_callback(const http::Request& request, const 
   if (!state || state->empty() || state->size() > app::max_callback_state_length)
     co_return error_page(400, "Sign-in could not continue", "The sign-in link is incomplete. Start again from your MCP client.");
   auto cookie = http::cookie_value(request.header("cookie"), state_cookie);
-  // The state's hash (to compare with the cookie) and, when there is a cookie, its record: one
-  // round trip. The record is not looked at unless the cookie matches.
-  std::vector<host::Operation> ops;
-  ops.push_back(host::op_sha256(*state));
-  const bool storable = oauth::is_storable_key(state_key(*state));
-  if (storable && cookie) ops.push_back(host::op_kv_get(state_key(*state)));
-  std::vector<host::OpResult> read = co_await host.perform(std::move(ops));
-  auto hash = oauth::digest_hex(read[0]);
-  if (!hash) co_return oauth::unavailable_page();
-  if (!cookie || !base::constant_time_equal(*cookie, *hash)) {
-    http::Response page = error_page(400, "Sign-in could not continue",
-                                     "This sign-in was started in another browser or has expired. Start again from your MCP client.");
-    page.outcome.reason = "state_mismatch";
-    co_return page;
-  }
-  // Read only when the key is storable (the cookie, which the read also needed, matched above).
-  auto stored = read.size() > 1 ? oauth::json_record(std::move(read[1])) : oauth::HostResult<std::optional<Json>>(std::nullopt);
-  if (!stored) co_return oauth::unavailable_page();
-  const auto created = *stored ? json::get_safe_integer(**stored, "createdAt") : std::nullopt;
-  // Expiry is checked here from the stored time; the KV TTL only collects garbage (>= 60 s, lazy).
-  if (!*stored || !created || ctx.now_s() - *created > app::github_state_ttl_seconds) {
-    http::Response page = with_cleared_state(
-        error_page(400, "Sign-in expired", "This sign-in has expired or was already used. Start again from your MCP client."));
-    page.outcome.reason = "state_expired";
-    co_return page;
-  }
-  host::OpResult deleted = co_await host.perform_one(host::op_kv_delete(state_key(*state)));
-  if (!deleted.ok()) co_return oauth::unavailable_page();
-  const Json* saved = json::find(**stored, "request");
-  auto auth_request = saved ? oauth::AuthRequest::from_json(*saved) : std::nullopt;
-  if (!auth_request) co_return with_cleared_state(error_page(400, "Sign-in could not continue", "The stored sign-in could not be read."));
+  auto read = co_await request_from_cookie(host, ctx, cookie, *state);
+  if (!read) co_return read.error();
+  const oauth::AuthRequest* auth_request = &*read;
 
   if (const std::string* error = query->get("error")) {
     std::vector<std::pair<std::string, std::string>> params{{"error", "access_denied"},
