@@ -30,24 +30,16 @@ bool depth_within(std::string_view text, std::size_t limit) {
   return true;
 }
 
-// Only asked after a failed parse, to say why: a second pass without building anything.
-struct ErrorProbe : nlohmann::json_sax<Json> {
+// nlohmann's own DOM builder, remembering why a parse failed. One pass through one parser
+// instantiation: Json::parse(…) would also compile in the callback builder it never uses here, and
+// a second SAX pass to learn the error would be a second instantiation of the lexer and parser.
+struct DomBuilder : nlohmann::detail::json_sax_dom_parser<Json> {
+  using json_sax_dom_parser::json_sax_dom_parser;
   int error_id = 0;
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
-    error_id = ex.id;
-    return false;
+  template <class Exception>
+  bool parse_error(std::size_t position, const std::string& last_token, const Exception& ex) {
+    if (error_id == 0) error_id = ex.id;
+    return json_sax_dom_parser::parse_error(position, last_token, ex);  // marks it errored
   }
 };
 
@@ -59,11 +51,12 @@ ParseResult parse(std::string_view text, std::size_t max_depth) {
     result.error = ParseError::too_deep;
     return result;
   }
-  Json value = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
-    ErrorProbe probe;
-    Json::sax_parse(text.begin(), text.end(), &probe, nlohmann::json::input_format_t::json, true);
-    if (probe.error_id == 406) result.error = ParseError::number_out_of_range;  // out_of_range.406
+  Json value;
+  DomBuilder builder(value, /*allow_exceptions=*/false);
+  // strict: nothing but whitespace may follow the value.
+  Json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json, /*strict=*/true);
+  if (builder.is_errored()) {
+    if (builder.error_id == 406) result.error = ParseError::number_out_of_range;  // out_of_range.406
     return result;
   }
   result.value = std::move(value);
