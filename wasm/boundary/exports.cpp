@@ -13,9 +13,9 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
 
 #include "app/app.hpp"
 #include "app/limits.hpp"
@@ -36,7 +36,9 @@ struct RunSlot {
 
 struct State {
   std::unique_ptr<app::App> app;
-  std::unordered_map<std::uint32_t, RunSlot> runs;
+  // An ordered map, not a hash map: the module already carries the tree code for its other maps,
+  // and the hash table would add its own (bucket sizing by primes: ~2 KB of wasm).
+  std::map<std::uint32_t, RunSlot> runs;
   std::uint32_t next_id = 1;
 };
 
