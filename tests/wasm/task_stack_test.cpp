@@ -1,5 +1,5 @@
-// Runs in the wasm test build under node (scripts/test): symmetric transfer is not a guaranteed
-// tail call on wasm32, so this proves that 100k synchronously completing awaits, and 100k host
+// Runs in the wasm test build under node (scripts/test), with the checks of libc_wraps_checks.cpp.
+// Symmetric transfer is not a guaranteed tail call on wasm32, so this proves that 100k synchronously completing awaits, and 100k host
 // round trips, do not grow the stack (DESIGN.md, coroutines). -sSTACK_OVERFLOW_CHECK=2 catches
 // an overflow that would otherwise corrupt memory silently.
 #include <cstdio>
@@ -21,6 +21,8 @@ void expect(bool ok, const char* what) {
 
 }  // namespace
 
+void libc_wraps_checks(void (*expect)(bool, const char*));  // libc_wraps_checks.cpp
+
 int main() {
   constexpr int n = 100000;
   {
@@ -38,6 +40,7 @@ int main() {
     }
     expect(t.result() == n, "100k host round trips in wasm");
   }
+  libc_wraps_checks(&expect);
   std::printf("wasm: %d passed, %d failed\n", passes, failures);
   return failures == 0 ? 0 : 1;
 }
