@@ -2,7 +2,7 @@
 // A trap kills the instance: `discard(generation)` drops it, runs of that generation fail cleanly,
 // and the next request gets a fresh instance.
 import wasmModule from "./generated/core.wasm";
-import createCore from "./generated/core.mjs";
+import { instantiateCore } from "./core_instance.js";
 import { encodeEnv } from "./http_codec.js";
 
 let current = null; // { generation, promise }
@@ -10,13 +10,7 @@ let generation = 0;
 
 function instantiate(env) {
   const gen = ++generation;
-  const promise = createCore({
-    locateFile: (p) => p,
-    instantiateWasm(imports, done) {
-      WebAssembly.instantiate(wasmModule, imports).then((instance) => done(instance, wasmModule));
-      return {};
-    },
-  }).then((core) => {
+  const promise = instantiateCore(wasmModule).then((core) => {
     const config = encodeEnv(env);
     const ptr = core._mcp_alloc(config.size);
     config.copyTo(core.HEAPU8.subarray(ptr, ptr + config.size));

@@ -30,7 +30,7 @@ export function profilingShim() {
   const root = mkdtempSync(join(os.tmpdir(), "mcp-bench-shim-profile-"));
   const copy = join(root, "worker-shim");
   cpSync(join(ROOT, "worker-shim"), copy, { recursive: true });
-  for (const f of ["core.mjs", "core.wasm"]) copyFileSync(join(dir, f), join(copy, "generated", f));
+  copyFileSync(join(dir, "core.wasm"), join(copy, "generated", "core.wasm"));
   writeFileSync(join(copy, "generated/FLAVOUR"), "release+profiling-funcs\n");
   return { dir: copy, root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
