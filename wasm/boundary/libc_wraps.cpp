@@ -1,7 +1,7 @@
 // Smaller stand-ins for two libc functions, linked in place of musl's with `-Wl,--wrap=` (CMakeLists.txt;
 // wasm only, native builds use their libc). Each call of `snprintf` / `strtod` in the module, all of
 // them inside nlohmann/json, goes to `__wrap_snprintf` / `__wrap_strtod` below. Why: musl's versions
-// cost about 20 KB of wasm (8 KB gzipped) of the upload (docs/performance.md, "Upload size"):
+// cost about 22 KB of wasm (11 KB gzipped) of the upload (docs/performance.md, "Upload size"):
 // strtod computes in 128-bit long double, which wasm32 emulates in software, and snprintf carries
 // the whole printf with floating point.
 //
