@@ -81,17 +81,38 @@ TEST_CASE("discovery URLs come from PUBLIC_URL when set, never from the request"
   c.public_origin = "https://mcp.example.com";
   app::App app(c);
   fake::FakeHost fh;
-  // Even a request that arrived over http (a proxy) gets the pinned https origin.
-  auto r = fh.run(app, get_at("http://mcp.example.com", "mcp.example.com", "/.well-known/oauth-authorization-server"));
+  auto r = fh.run(app, get_at("https://mcp.example.com", "mcp.example.com", "/.well-known/oauth-authorization-server"));
   require_public_document(r);
   REQUIRE(body_json(r)["issuer"] == "https://mcp.example.com");
   REQUIRE(body_json(r)["token_endpoint"] == "https://mcp.example.com/token");
-  auto prm = fh.run(app, get_at("http://mcp.example.com", "mcp.example.com", "/.well-known/oauth-protected-resource/mcp"));
+  auto prm = fh.run(app, get_at("https://mcp.example.com", "mcp.example.com", "/.well-known/oauth-protected-resource/mcp"));
   REQUIRE(body_json(prm)["resource"] == "https://mcp.example.com/mcp");
   // Another Host is refused rather than reflected.
   auto evil = fh.run(app, get_at("https://mcp.example.com", "evil.example", "/.well-known/oauth-authorization-server"));
   REQUIRE(evil.status == 403);
   REQUIRE(evil.body.find("evil.example") == std::string::npos);
+}
+
+// origin_guard.hpp contract 0 (security.md item 32): outside local development only https.
+TEST_CASE("plain http is refused outside local development, whatever the route; served in local development",
+          "[app][guard][https]") {
+  for (const bool pinned : {false, true}) {
+    app::Config c = flow::test_config();
+    c.local_development = false;
+    if (pinned) c.public_origin = "https://mcp.example.com";
+    app::App app(c);
+    fake::FakeHost fh;
+    for (const char* path : {"/", "/.well-known/oauth-authorization-server", "/authorize", "/token", "/register", "/mcp", "/sse"}) {
+      auto r = fh.run(app, get_at("http://mcp.example.com", "mcp.example.com", path));
+      REQUIRE(r.status == 403);
+      REQUIRE(r.body.find("https") != std::string::npos);
+    }
+    REQUIRE(fh.log.empty());  // refused before any host operation
+    REQUIRE(fh.run(app, get_at("https://mcp.example.com", "mcp.example.com", "/.well-known/oauth-authorization-server")).status == 200);
+  }
+  app::App dev(flow::test_config());  // LOCAL_DEVELOPMENT: http on loopback is how wrangler dev serves
+  fake::FakeHost fh;
+  REQUIRE(fh.run(dev, get_at("http://localhost:8788", "localhost:8788", "/.well-known/oauth-authorization-server")).status == 200);
 }
 
 TEST_CASE("in local development a non-loopback Host never reaches the documents (DNS rebinding)",

@@ -4,6 +4,10 @@ namespace app {
 
 GuardResult guard_host_and_origin(const http::Request& request, const http::UrlParts& url, const Config& config) {
   GuardResult r;
+  if (!config.local_development && url.scheme != "https") {  // contract 0
+    r.failure = GuardFailure{"Forbidden: this server answers only over https"};
+    return r;
+  }
   const std::string* host_header = request.header("host");
   const std::string authority = host_header ? http::to_lower_ascii(*host_header) : url.authority;
 

@@ -2,6 +2,11 @@
 // DESIGN.md Rule 4: URLs never come from an unvalidated Host).
 //
 // Contract:
+// 0. Scheme: outside local development only https is served (RFC 6749 §3.1 and §3.2: TLS for the
+//    authorization and token endpoints; MCP authorization "Communication Security": every
+//    authorization server endpoint over HTTPS). A plain http request is 403 before anything else,
+//    so no token is ever issued for, or bound to, an http origin. Cloudflare normally answers http
+//    itself (Always Use HTTPS); this is the Worker's own guard when it does not.
 // 1. Host: with PUBLIC_URL set, the Host must be PUBLIC_URL's host (and port); otherwise, under
 //    local development, any loopback host (any port); otherwise (deployed, no PUBLIC_URL) the host
 //    Cloudflare routed the request for is trusted. Failure -> 403.
