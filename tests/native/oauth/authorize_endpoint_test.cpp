@@ -282,6 +282,9 @@ TEST_CASE("the consent page says what is granted: resource, scopes, GitHub scope
   REQUIRE(page.find("up to 30 days") != std::string::npos);                                   // the refresh lifetime
   REQUIRE(page.find("not verified") != std::string::npos);
   REQUIRE(page.find("this computer") != std::string::npos);                                   // a loopback redirect
+  // Every registered redirect URI is loopback: the warning of MCP "Localhost Redirect URI Risks".
+  REQUIRE(page.find("Any program running on this computer could receive the code at <code>" +
+                    std::string(fake::test_redirect_uri) + "</code>") != std::string::npos);
   // Deny comes first, then Approve: the order Tab takes; nothing else on the page takes focus.
   const auto deny = page.find("value=\"deny\"");
   const auto approve = page.find("value=\"approve\"");
@@ -292,6 +295,18 @@ TEST_CASE("the consent page says what is granted: resource, scopes, GitHub scope
   REQUIRE(page.find("<input type=\"text\"") == std::string::npos);
   // One registered redirect URI: no list of them.
   REQUIRE(page.find("<dt>Registered</dt>") == std::string::npos);
+}
+
+TEST_CASE("the loopback warning shows only when every registered redirect URI is loopback", "[oauth][authorize][consent]") {
+  Fixture f;
+  const auto mixed = flow::register_public(f.app, f.fh, "Mixed", {fake::test_redirect_uri, "https://app.example/callback"});
+  const auto local = flow::open_consent(f.app, f.fh, mixed.client_id);  // a loopback URI of a client with a remote one
+  REQUIRE(local.page.body.find("this computer</span>") != std::string::npos);
+  REQUIRE(local.page.body.find("Any program running on this computer") == std::string::npos);
+  flow::AuthorizeOptions remote;
+  remote.redirect_uri = "https://app.example/callback";
+  const auto web = flow::open_consent(f.app, f.fh, mixed.client_id, remote);
+  REQUIRE(web.page.body.find("this computer") == std::string::npos);
 }
 
 TEST_CASE("consent carries one CSRF token in a __Host- cookie and in the form (double submit)",

@@ -62,6 +62,17 @@ std::string facts(const Client& client, const AuthRequest& r) {
   return out + "</dl>";
 }
 
+// MCP authorization 2025-11-25, "Localhost Redirect URI Risks": a client that can only receive
+// codes on this computer may be any program on it; say so before the user approves.
+std::string loopback_warning(const Client& client, const AuthRequest& r) {
+  if (!is_loopback_url(r.redirect_uri)) return {};
+  for (const auto& u : client.redirect_uris())
+    if (!is_loopback_url(u)) return {};
+  return "<p class=\"note\" role=\"note\"><strong>This client returns only to this computer.</strong> Any program "
+         "running on this computer could receive the code at " + code(r.redirect_uri) +
+         ". Approve only if you just started this sign-in from an app on this computer.</p>";
+}
+
 }  // namespace
 
 std::string consent_title(const Client& client) {
@@ -76,7 +87,7 @@ std::string consent_html(const ConsentView& v) {
          "<h1>Allow " + name + " to use this MCP server?</h1>"
          "<p class=\"lede\">" + strong_name + " is asking to act on your behalf on this server.</p>"
          "<h2>If you approve, " + name + " can</h2>" +
-         grants_list(strong_name, v.request) + facts(v.client, v.request) +
+         grants_list(strong_name, v.request) + facts(v.client, v.request) + loopback_warning(v.client, v.request) +
          "<form method=\"post\" action=\"/authorize\">"
          "<input type=\"hidden\" name=\"request\" value=\"" + http::html_escape(v.signed_request) + "\">"
          "<input type=\"hidden\" name=\"csrf\" value=\"" + http::html_escape(v.csrf) + "\">"
