@@ -113,6 +113,17 @@ void require_failure_page(const http::Response& r, int status) {
   REQUIRE(r.body.find(flow::cookie_key) == std::string::npos);
 }
 
+// /callback for `g`'s state with `cookie` (a whole "name=value", or none when empty): a 400 page
+// logged as state_mismatch. The host log is cleared first, for the caller's own checks.
+void require_state_mismatch(Fixture& f, const flow::ToGitHub& g, const std::string& cookie) {
+  f.fh.log.clear();
+  std::vector<http::Header> headers;
+  if (!cookie.empty()) headers.push_back({"cookie", cookie});
+  auto r = f.fh.run(f.app, fake::get("/callback?code=ghcode&state=" + g.state, headers));
+  require_failure_page(r, 400);
+  REQUIRE(r.log.find("\"reason\":\"state_mismatch\"") != std::string::npos);
+}
+
 }  // namespace
 
 TEST_CASE("sign-in starts with an unguessable state bound to the browser by a signed cookie; nothing is written",
@@ -160,12 +171,7 @@ TEST_CASE("the callback needs the signed cookie of this very state, unaltered an
   for (const std::string& cookie :
        {std::string(), name + std::string(64, '0'), name + value.substr(0, dot) + ".AAAA",
         name + base::base64url_encode(json::dump(other_state)) + value.substr(dot), g_other.state_cookie}) {
-    f.fh.log.clear();
-    std::vector<http::Header> headers;
-    if (!cookie.empty()) headers.push_back({"cookie", cookie});
-    auto r = f.fh.run(f.app, fake::get("/callback?code=ghcode&state=" + g.state, headers));
-    require_failure_page(r, 400);
-    REQUIRE(r.log.find("\"reason\":\"state_mismatch\"") != std::string::npos);
+    require_state_mismatch(f, g, cookie);
   }
   REQUIRE(f.fh.fetched.empty());
   REQUIRE(flow::keys_with_prefix(f.fh, "grant:").empty());
@@ -239,12 +245,7 @@ TEST_CASE("the callback needs the state in KV and its SHA-256 in this browser's 
   // state's record is read in the same round trip as the hash and never looked at.)
   for (const std::string& cookie : {std::string(), std::string(github::state_cookie) + "=" + std::string(64, '0'),
                                     std::string(github::state_cookie) + "=" + g.state}) {
-    f.fh.log.clear();
-    std::vector<http::Header> headers;
-    if (!cookie.empty()) headers.push_back({"cookie", cookie});
-    auto r = f.fh.run(f.app, fake::get("/callback?code=ghcode&state=" + g.state, headers));
-    require_failure_page(r, 400);
-    REQUIRE(r.log.find("\"reason\":\"state_mismatch\"") != std::string::npos);
+    require_state_mismatch(f, g, cookie);
     REQUIRE(f.fh.kv.count(state_key) == 1);
     REQUIRE(f.fh.count(host::OpKind::kv_get) == (cookie.empty() ? 0u : 1u));
     REQUIRE(f.fh.batch_sizes.back() == (cookie.empty() ? 1u : 2u));

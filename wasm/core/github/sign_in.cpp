@@ -145,6 +145,14 @@ http::Response key_failure_page(const http::Response& failure) {
   return error_page(failure.status, "Sign-in could not continue", "This server could not sign the request.");
 }
 
+// The authorization request a state record (signed cookie or KV) carries under "request".
+base::Result<oauth::AuthRequest, http::Response> request_of(const Json& record) {
+  const Json* saved = json::find(record, "request");
+  auto request = saved ? oauth::AuthRequest::from_json(*saved) : std::nullopt;
+  if (!request) return base::Err{with_cleared_state(error_page(400, "Sign-in could not continue", "The stored sign-in could not be read."))};
+  return std::move(*request);
+}
+
 // Rule 2, the signed cookie: its MAC, its state (the one in the query, compared in constant time)
 // and its age; then the request it carries.
 async::Task<base::Result<oauth::AuthRequest, http::Response>> request_from_signed_cookie(
@@ -157,10 +165,7 @@ async::Task<base::Result<oauth::AuthRequest, http::Response>> request_from_signe
   if (!signed_state || !base::constant_time_equal(*signed_state, state)) co_return base::Err{state_mismatch_page()};
   const auto created = json::get_safe_integer(*record.value, "createdAt");
   if (!created || ctx.now_s() - *created > app::github_state_ttl_seconds) co_return base::Err{state_expired_page()};
-  const Json* saved = json::find(*record.value, "request");
-  auto request = saved ? oauth::AuthRequest::from_json(*saved) : std::nullopt;
-  if (!request) co_return base::Err{with_cleared_state(error_page(400, "Sign-in could not continue", "The stored sign-in could not be read."))};
-  co_return std::move(*request);
+  co_return request_of(*record.value);
 }
 
 // Rule 2, a request kept in KV: the cookie holds the state's hash; the record is deleted before use.
@@ -184,10 +189,7 @@ async::Task<base::Result<oauth::AuthRequest, http::Response>> request_from_kv(
   if (!*stored || !created || ctx.now_s() - *created > app::github_state_ttl_seconds) co_return base::Err{state_expired_page()};
   host::OpResult deleted = co_await host.perform_one(host::op_kv_delete(state_key(state)));
   if (!deleted.ok()) co_return base::Err{oauth::unavailable_page()};
-  const Json* saved = json::find(**stored, "request");
-  auto request = saved ? oauth::AuthRequest::from_json(*saved) : std::nullopt;
-  if (!request) co_return base::Err{with_cleared_state(error_page(400, "Sign-in could not continue", "The stored sign-in could not be read."))};
-  co_return std::move(*request);
+  co_return request_of(**stored);
 }
 
 // Rule 2: a signed cookie holds a dot; a hash (the KV case) is hex.

@@ -30,6 +30,18 @@ struct ClientCredentials {
   std::string method;  // how they were presented
 };
 
+// The refresh token and the access token a code exchange or a refresh mints, in that order:
+// `{user}:{grant}:{secret}` with the two halves of one random draw of 2 * token_secret_length.
+HostResult<std::vector<std::string>> new_token_pair(const TokenParts& parts, const host::OpResult& draw) {
+  auto secrets = random_text_of(draw, 2 * token_secret_length);
+  if (!secrets) return base::Err{secrets.error()};
+  const std::string prefix = parts.user_id + ":" + parts.grant_id + ":";
+  std::vector<std::string> tokens;
+  tokens.push_back(prefix + secrets->substr(0, token_secret_length));  // the refresh token
+  tokens.push_back(prefix + secrets->substr(token_secret_length));     // the access token
+  return tokens;
+}
+
 http::Response invalid_client(std::string description, bool basic_tried) {
   http::Response r = json_error(401, "invalid_client", description);
   if (basic_tried) r.set("www-authenticate", "Basic realm=\"OAuth\"");
@@ -318,13 +330,9 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   if (!is_wrapped_key(code_wrapped)) co_return json_error(400, "invalid_grant", "Invalid authorization code");
   auto code_kek = kek_bytes(std::move(pre.presented_kek));
   if (!code_kek) co_return unavailable();
-  auto secrets = random_text_of(pre.secrets, 2 * token_secret_length);
-  if (!secrets) co_return unavailable();
-  const std::string prefix = parts->user_id + ":" + parts->grant_id + ":";
-  std::vector<std::string> tokens;
-  tokens.push_back(prefix + secrets->substr(0, token_secret_length));  // the refresh token
-  tokens.push_back(prefix + secrets->substr(token_secret_length));     // the access token
-  auto minted = co_await unwrap_and_mint(host, std::move(*code_kek), code_wrapped, tokens);
+  auto tokens = new_token_pair(*parts, pre.secrets);
+  if (!tokens) co_return unavailable();
+  auto minted = co_await unwrap_and_mint(host, std::move(*code_kek), code_wrapped, *tokens);
   if (!minted) co_return unavailable();
 
   const std::int64_t now = ctx.now_s();
@@ -350,10 +358,10 @@ async::Task<http::Response> redeem_code(const http::FormFields& form, const Clie
   co_await mirror_grant(host, key, grant, app::refresh_token_ttl_seconds + mirror_ttl_margin_seconds, object_expires_at);
 
   Json reply = Json::object();
-  reply["access_token"] = tokens[1];
+  reply["access_token"] = (*tokens)[1];
   reply["token_type"] = "bearer";
   reply["expires_in"] = ctx.config.access_token_ttl;
-  reply["refresh_token"] = tokens[0];
+  reply["refresh_token"] = (*tokens)[0];
   reply["scope"] = scope_text(grant);
   reply["resource"] = token_audience(grant, ctx.origin);
   co_return no_store_json(200, reply);
@@ -421,14 +429,10 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   if (!is_wrapped_key(wrapped)) co_return json_error(400, "invalid_grant", "Invalid refresh token");
   auto presented_kek = kek_bytes(std::move(pre.presented_kek));
   if (!presented_kek) co_return unavailable();
-  auto secrets = random_text_of(pre.secrets, 2 * token_secret_length);
-  if (!secrets) co_return unavailable();
-  const std::string prefix = parts->user_id + ":" + parts->grant_id + ":";
-  std::vector<std::string> tokens;
-  tokens.push_back(prefix + secrets->substr(0, token_secret_length));  // the next refresh token
-  tokens.push_back(prefix + secrets->substr(token_secret_length));     // the access token
+  auto tokens = new_token_pair(*parts, pre.secrets);
+  if (!tokens) co_return unavailable();
   // Its hash matched, so an unwrap that fails is the host's failure.
-  auto minted = co_await unwrap_and_mint(host, std::move(*presented_kek), wrapped, tokens);
+  auto minted = co_await unwrap_and_mint(host, std::move(*presented_kek), wrapped, *tokens);
   if (!minted) co_return unavailable();
   // The window keeps the newest and the presented token. A token that falls out after having been
   // presented is retired, so a later replay of it is recognised (kept to the most recent 50); one
@@ -460,10 +464,10 @@ async::Task<http::Response> refresh(const http::FormFields& form, const Client& 
   co_await mirror_grant(host, key, grant, std::max<std::int64_t>(grant_expires - now, app::kv_min_ttl_seconds) + mirror_ttl_margin_seconds,
                         object_expires_at);
   Json reply = Json::object();
-  reply["access_token"] = tokens[1];
+  reply["access_token"] = (*tokens)[1];
   reply["token_type"] = "bearer";
   reply["expires_in"] = ctx.config.access_token_ttl;
-  reply["refresh_token"] = tokens[0];
+  reply["refresh_token"] = (*tokens)[0];
   reply["scope"] = narrowed ? scope_text(Json{{"scope", *narrowed}}) : scope_text(grant);
   reply["resource"] = token_audience(grant, ctx.origin);
   co_return no_store_json(200, reply);
